@@ -89,6 +89,7 @@ test-here: all
 
 docs: $(GEN_CONFIG_DOC)
 	$(GEN_CONFIG_DOC) > docs/configuration.md
+	$(GEN_CONFIG_DOC) --conf > config/savant.conf
 
 # Fuzzing: one libFuzzer binary per decoder, built with clang under ASan+UBSan.
 FUZZ_SECONDS ?= 60

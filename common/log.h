@@ -57,7 +57,8 @@ void log_write(log_level_t lvl, const char *mod, const char *event, const char *
     __attribute__((format(printf, 4, 5)));
 
 /** @brief va_list variant of log_write(). */
-void log_vwrite(log_level_t lvl, const char *mod, const char *event, const char *fmt, va_list ap);
+void log_vwrite(log_level_t lvl, const char *mod, const char *event, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
 /**
  * @brief Quote a value for logfmt: returns `s` itself when it needs no quoting, else buf filled

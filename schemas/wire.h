@@ -73,45 +73,89 @@ sv_err_t wire_type_for_topic(const char *topic, const char *prefix, wire_type_t 
 size_t wire_struct_size(wire_type_t t);
 
 /**
- * @brief Decode and validate one msgpack value into ev (a struct of type t, overwritten).
+ * @brief Decode and validate one msgpack value into ev (a struct of type t, overwritten: what it
+ *        owned before is not released, and after a failure its content is unspecified but
+ *        wire_release() is safe).
  * @param buf,len  the message value; borrowed: for WIRE_DLQ, ev->orig points into buf afterwards
- * @returns SV_OK; SV_ERR_DECODE (not msgpack / not a map / trailing bytes) or SV_ERR_SCHEMA
- *          (a field's type, presence, range, length or enum) with err filled.
+ * @param err      filled on failure; may be NULL
+ * @returns SV_OK; SV_ERR_DECODE (not msgpack, truncated, not a map, a key that is not a string,
+ *          a duplicate key, trailing bytes, more than 32 nested containers) or
+ *          SV_ERR_SCHEMA (a field's type, presence, range, length, enum or a cross-field rule)
+ *          with err filled. Unknown keys are skipped.
  * @locality any thread; does not allocate except for WIRE_DLQ from JSON (see wire_release)
  */
 sv_err_t wire_decode(wire_type_t t, const void *buf, size_t len, void *ev, wire_err_t *err);
 
 /**
- * @brief Validate ev and append its msgpack encoding to pk's buffer.
- * @returns SV_OK, or SV_ERR_SCHEMA with err filled (nothing invalid is ever encoded; the buffer
- *          may hold a partial value then, so the caller discards it).
+ * @brief Validate ev and append its msgpack encoding to pk's buffer: a map with the fields in
+ *        schema order (optional ones only when present), so the same struct gives the same bytes.
+ * @returns SV_OK, SV_ERR_SCHEMA with err filled (nothing invalid is ever encoded), or
+ *          SV_ERR_NOMEM when pk's writer fails (the buffer may then hold a partial value, so the
+ *          caller discards it). err may be NULL.
+ * @locality any thread
  */
 sv_err_t wire_encode(wire_type_t t, const void *ev, msgpack_packer *pk, wire_err_t *err);
 
 /**
  * @brief Fill ev from a JSON object (the §4 field names), rejecting unknown keys, and validate.
- * @returns SV_OK or SV_ERR_SCHEMA with err filled. Call wire_release(t, ev) afterwards.
+ *        JSON integers and reals follow the msgpack rules; null for an optional field means
+ *        absent; a binary field (dlq orig) is a padded base64 string.
+ * @returns SV_OK, SV_ERR_SCHEMA with err filled, or SV_ERR_NOMEM. Call wire_release(t, ev)
+ *          afterwards (a WIRE_DLQ then owns its decoded orig; nothing is owned after a failure).
  */
 sv_err_t wire_from_json(wire_type_t t, const json_t *obj, void *ev, wire_err_t *err);
 
 /**
- * @brief The JSON object of ev (optional fields only when present).
- * @returns a new reference (caller json_decref()s), or NULL when out of memory.
+ * @brief The JSON object of ev (optional fields only when present, doubles as JSON reals,
+ *        binaries as base64). ev is not validated: pass a valid event.
+ * @returns a new reference (caller json_decref()s), or NULL when out of memory or when ev holds
+ *          what JSON cannot carry (a non-finite double, a string that is not UTF-8).
  */
 json_t *wire_to_json(wire_type_t t, const void *ev);
 
 /**
- * @brief The message key of ev (§4: event_id, the candidate key, click_id, bet_id, …) into buf.
- * @returns SV_OK or SV_ERR_TOOBIG when buf is too small.
+ * @brief The message key of ev into buf (WIRE_KEY_MAX bytes always suffice): event_id for odds,
+ *        game, click, signal and placement; the candidate key (wire_cand_key) for score; bet_id
+ *        for placement_result; bet_id, else signal_id, for grade; src_topic for dlq; for context
+ *        the player name (kind player), "space_weather" (kind space_weather), else event_id.
+ * @returns SV_OK or SV_ERR_TOOBIG when buf is too small (buf then holds a truncated key).
  */
 sv_err_t wire_key(wire_type_t t, const void *ev, char *buf, size_t size);
 
-/** @brief Free what ev owns (only a WIRE_DLQ decoded from JSON owns memory). Accepts any ev. */
+/**
+ * @brief The candidate key "event_id|market|side|player|point" of cand into buf; an absent
+ *        player or point is the empty string, the point is printed by wire_point_str().
+ * @returns SV_OK or SV_ERR_TOOBIG when buf is too small.
+ */
+sv_err_t wire_cand_key(const wire_cand_t *cand, char *buf, size_t size);
+
+/**
+ * @brief A line as text: the shortest fixed-point form with at least one decimal that reads
+ *        back as the same double ("220.0", "-5.5", "0.25"; -0.0 gives "0.0"). Values needing
+ *        more than 30 decimals fall back to "%.17e".
+ * @returns SV_OK or SV_ERR_TOOBIG when buf is too small (WIRE_POINT_STR_MAX always suffices).
+ */
+sv_err_t wire_point_str(double point, char *buf, size_t size);
+
+/**
+ * @brief Check ev against its schema without encoding it (what wire_encode checks first).
+ * @returns SV_OK or SV_ERR_SCHEMA with err filled (err may be NULL). @locality any thread
+ */
+sv_err_t wire_validate(wire_type_t t, const void *ev, wire_err_t *err);
+
+/**
+ * @brief Free what ev owns (only a WIRE_DLQ decoded from JSON owns memory) and forget it.
+ *        Safe for every type, for NULL, for a zeroed struct, after any wire_decode or
+ *        wire_from_json (successful or not), and twice.
+ */
 void wire_release(wire_type_t t, void *ev);
 
 /**
- * @brief Convert any msgpack value to JSON (for schema-less topics and for diagnostics).
- * @returns a new reference, or NULL with err filled when buf is not one complete msgpack value.
+ * @brief Convert any msgpack value to JSON (for schema-less topics and for diagnostics): binaries
+ *        become base64 strings, integers above INT64_MAX become reals.
+ * @returns a new reference, or NULL with err filled (may be NULL) when buf is not one complete
+ *          msgpack value, or holds what JSON cannot carry: a non-string or duplicate map key, a
+ *          string that is not UTF-8, NaN or infinity, an ext value.
  */
 json_t *wire_msgpack_to_json(const void *buf, size_t len, wire_err_t *err);
 

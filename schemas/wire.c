@@ -1,0 +1,1456 @@
+/*
+ * wire — the schemas of DESIGN.md §4 as data, and the one generic codec that walks them.
+ *
+ * Each event type is a static field table {name, type, offset, presence bit, limits, enum names,
+ * sub-table}. Decoding first checks that the bytes are exactly one well-formed msgpack value
+ * (wire_mp_check), then one walker fills the C struct straight from the raw bytes without
+ * allocating, then one validator checks every field against its table row, then the type's
+ * cross-field rule runs. Encoding runs the same validator and emits the fields in table order, so
+ * one struct always gives the same bytes. JSON goes through msgpack: wire_from_json converts the
+ * JSON value to msgpack and decodes it in strict mode (unknown keys rejected, binary fields as
+ * base64 strings); wire_to_json encodes and converts back. Errors name the field path and reason.
+ */
+#include "wire.h"
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sv_util.h"
+#include "wire_mp.h"
+
+/* Field types. */
+enum { WT_INT, WT_I64, WT_DBL, WT_BOOL, WT_STR, WT_ENUM, WT_STRS, WT_OBJS, WT_OBJ, WT_BIN };
+
+/* Field kinds: what a string must look like, or a numeric refinement. */
+enum {
+    WK_PLAIN,   /* strings: UTF-8 text; numbers: lo <= x <= hi */
+    WK_KEYNAME, /* UTF-8 text without '|' (part of a message key) */
+    WK_ID,      /* printable ASCII without '|' */
+    WK_TOKEN,   /* [a-z0-9_] */
+    WK_DATE,    /* YYYY-MM-DD, a real date, 1900..2100 */
+    WK_TOPIC,   /* [A-Za-z0-9._-] */
+    WK_GT,      /* doubles: lo < x <= hi */
+    WK_AMERICAN /* ints: American odds, 100 <= |x| <= 100000 */
+};
+
+#define WF_OPT 1u         /* optional: presence bit `bit` of the mask at `pres` */
+#define WIRE_UNKNOWN_MAX 32 /* unknown keys one map may carry (duplicates among them are found) */
+#define WIRE_FRAMES_MAX 4   /* schema nesting (outcomes[i], scores) */
+
+typedef struct wire_ctx wire_ctx_t;
+typedef struct wire_schema wire_schema_t;
+
+/* One field of a schema: a row of the tables below. */
+typedef struct wire_field {
+    const char *name;         /* wire and JSON name */
+    size_t nlen;              /* strlen(name) */
+    uint8_t type;             /* WT_* */
+    uint8_t kind;             /* WK_* */
+    uint8_t flags;            /* WF_* */
+    uint32_t bit;             /* presence bit (WF_OPT) */
+    size_t off;               /* offset of the value in the struct */
+    size_t pres;              /* offset of the uint32_t presence mask (WF_OPT) */
+    size_t cnt;               /* lists: offset of the size_t count; WT_BIN: of the length */
+    size_t aux;               /* WT_BIN: offset of the owned pointer */
+    size_t max;               /* bytes of a string (or of each list string, or of a binary) */
+    size_t lmax;              /* entries of a list */
+    double lo, hi;            /* numeric limits */
+    const char *const *names; /* WT_ENUM: the names, index = value */
+    size_t nnames;            /* entries in names */
+    const wire_schema_t *sub; /* WT_OBJS element / WT_OBJ value */
+} wire_field_t;
+
+/* The key of an event: a string field, or a function for the composite ones. */
+typedef sv_err_t (*wire_key_fn)(const void *ev, char *buf, size_t size);
+
+/* A schema: the field table plus the rules that span fields. */
+struct wire_schema {
+    const char *name;                                   /* type name of §4 */
+    const wire_field_t *fields;                         /* in encoding order */
+    size_t nfields;                                     /* entries in fields */
+    size_t size;                                        /* sizeof the struct */
+    sv_err_t (*pre)(wire_ctx_t *c, const void *st);     /* before the fields are checked */
+    sv_err_t (*post)(wire_ctx_t *c, const void *st);    /* after */
+    size_t key_off;                                     /* the key string, unless key_fn */
+    wire_key_fn key_fn;                                 /* composite key, or NULL */
+};
+
+/* State of one decode/validate/encode: where we are, for error paths. */
+struct wire_ctx {
+    wire_err_t *err;  /* filled on failure */
+    bool json;        /* strict: unknown keys rejected, binaries as base64 strings */
+    unsigned depth;   /* frames in use */
+    struct {
+        const char *name; /* field name */
+        long idx;         /* list index, or -1 */
+    } fr[WIRE_FRAMES_MAX];
+};
+
+#define AT(T, st, off) ((T *)(void *)((uint8_t *)(st) + (off)))
+#define CAT(T, st, off) ((const T *)(const void *)((const uint8_t *)(st) + (off)))
+
+/* ---------------------------------------------------------------------------------------------
+ * Errors
+ */
+
+static void path_put(char *buf, size_t size, size_t *n, const char *name, long idx)
+{
+    int w;
+    if (name && *name && *n < size) {
+        w = snprintf(buf + *n, size - *n, "%s%s", *n ? "." : "", name);
+        *n += w > 0 ? (size_t)w : 0;
+    }
+    if (idx >= 0 && *n < size) {
+        w = snprintf(buf + *n, size - *n, "[%ld]", idx);
+        *n += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* Fills c->err with the path of the current frames plus name[idx], and the reason. */
+__attribute__((format(printf, 5, 6))) static sv_err_t fail(wire_ctx_t *c, sv_err_t rc,
+                                                          const char *name, long idx,
+                                                          const char *fmt, ...)
+{
+    size_t n = 0;
+    va_list ap;
+
+    c->err->field[0] = '\0';
+    for (unsigned k = 0; k < c->depth; k++)
+        path_put(c->err->field, sizeof(c->err->field), &n, c->fr[k].name, c->fr[k].idx);
+    path_put(c->err->field, sizeof(c->err->field), &n, name, idx);
+    va_start(ap, fmt);
+    vsnprintf(c->err->reason, sizeof(c->err->reason), fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static void frame_push(wire_ctx_t *c, const char *name, long idx)
+{
+    SV_ASSERT(c->depth < WIRE_FRAMES_MAX);
+    c->fr[c->depth].name = name;
+    c->fr[c->depth].idx = idx;
+    c->depth++;
+}
+
+const char *wire_err_str(const wire_err_t *err, char *buf, size_t size)
+{
+    if (err->field[0])
+        snprintf(buf, size, "%s: %s", err->field, err->reason);
+    else
+        snprintf(buf, size, "%s", err->reason);
+    return buf;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Value checks shared by the decoder and the encoder
+ */
+
+static bool utf8_valid(const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint8_t b = s[i];
+        uint32_t cp;
+        size_t len;
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        if (b >= 0xc2 && b <= 0xdf)
+            len = 2, cp = b & 0x1f;
+        else if (b >= 0xe0 && b <= 0xef)
+            len = 3, cp = b & 0x0f;
+        else if (b >= 0xf0 && b <= 0xf4)
+            len = 4, cp = b & 0x07;
+        else
+            return false;
+        if (n - i < len)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+static bool date_valid(const char *s, const char **why)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d;
+
+    for (int k = 0; k < WIRE_DATE_MAX; k++) {
+        bool dash = k == 4 || k == 7;
+        if (dash ? s[k] != '-' : (s[k] < '0' || s[k] > '9')) {
+            *why = "must be a date YYYY-MM-DD";
+            return false;
+        }
+    }
+    if (s[WIRE_DATE_MAX] != '\0') {
+        *why = "must be a date YYYY-MM-DD";
+        return false;
+    }
+    y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || y > 2100) {
+        *why = "year must be between 1900 and 2100";
+        return false;
+    }
+    if (m < 1 || m > 12 || d < 1 ||
+        d > mdays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))) {
+        *why = "not a calendar date";
+        return false;
+    }
+    return true;
+}
+
+static sv_err_t chk_str(wire_ctx_t *c, const wire_field_t *f, const char *s, long idx)
+{
+    const char *name = f->name;
+    size_t n = strnlen(s, f->max + 1);
+    const char *why = NULL;
+
+    if (n > f->max)
+        return fail(c, SV_ERR_SCHEMA, name, idx, "longer than %zu bytes", f->max);
+    if (n == 0)
+        return fail(c, SV_ERR_SCHEMA, name, idx, "must not be empty");
+    switch (f->kind) {
+    case WK_ID:
+        for (size_t k = 0; k < n && !why; k++)
+            if (s[k] < 0x20 || s[k] > 0x7e || s[k] == '|')
+                why = "must be printable ASCII without '|'";
+        break;
+    case WK_TOKEN:
+        for (size_t k = 0; k < n && !why; k++)
+            if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '_'))
+                why = "must be a lowercase token [a-z0-9_]";
+        break;
+    case WK_TOPIC:
+        for (size_t k = 0; k < n && !why; k++)
+            if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+                  (s[k] >= '0' && s[k] <= '9') || s[k] == '.' || s[k] == '_' || s[k] == '-'))
+                why = "must be a topic name [A-Za-z0-9._-]";
+        break;
+    case WK_DATE:
+        date_valid(s, &why);
+        break;
+    default: /* WK_PLAIN, WK_KEYNAME */
+        if (!utf8_valid((const uint8_t *)s, n))
+            why = "not valid UTF-8";
+        else if (f->kind == WK_KEYNAME && memchr(s, '|', n))
+            why = "must not contain '|'";
+        break;
+    }
+    return why ? fail(c, SV_ERR_SCHEMA, name, idx, "%s", why) : SV_OK;
+}
+
+static sv_err_t chk_int(wire_ctx_t *c, const wire_field_t *f, int64_t x)
+{
+    if (f->kind == WK_AMERICAN) {
+        if (x < -100000 || x > 100000)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "American odds need |price| <= 100000");
+        if (x > -100 && x < 100)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "American odds need |price| >= 100");
+        return SV_OK;
+    }
+    if ((double)x >= f->lo && (double)x <= f->hi)
+        return SV_OK;
+    if (f->lo == f->hi)
+        return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be %.0f", f->lo);
+    if (f->hi >= (f->type == WT_INT ? (double)INT32_MAX : (double)INT64_MAX))
+        return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be >= %.0f", f->lo);
+    return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be between %.0f and %.0f", f->lo, f->hi);
+}
+
+static sv_err_t chk_dbl(wire_ctx_t *c, const wire_field_t *f, double x)
+{
+    bool gt = f->kind == WK_GT;
+
+    if (!isfinite(x))
+        return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be finite");
+    if ((gt ? x > f->lo : x >= f->lo) && x <= f->hi)
+        return SV_OK;
+    if (f->hi == DBL_MAX)
+        return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be %s %.15g", gt ? ">" : ">=", f->lo);
+    if (gt)
+        return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be > %.15g and <= %.15g", f->lo, f->hi);
+    return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be between %.15g and %.15g", f->lo, f->hi);
+}
+
+static sv_err_t fail_enum(wire_ctx_t *c, const wire_field_t *f)
+{
+    char buf[sizeof(c->err->reason)];
+    size_t n = 0;
+    for (size_t k = 0; k < f->nnames && n < sizeof(buf); k++) {
+        int w = snprintf(buf + n, sizeof(buf) - n, "%s%s", k ? ", " : "", f->names[k]);
+        n += w > 0 ? (size_t)w : 0;
+    }
+    return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be one of %s", buf);
+}
+
+static bool is_present(const wire_field_t *f, const void *st)
+{
+    return !(f->flags & WF_OPT) || (*CAT(uint32_t, st, f->pres) & f->bit);
+}
+
+static sv_err_t val_obj(wire_ctx_t *c, const wire_schema_t *s, const void *st);
+
+static sv_err_t val_field(wire_ctx_t *c, const wire_field_t *f, const void *st)
+{
+    const void *p = CAT(uint8_t, st, f->off);
+    size_t n;
+    sv_err_t rc = SV_OK;
+
+    switch (f->type) {
+    case WT_INT: return chk_int(c, f, *(const int *)p);
+    case WT_I64: return chk_int(c, f, *(const int64_t *)p);
+    case WT_DBL: return chk_dbl(c, f, *(const double *)p);
+    case WT_BOOL: return SV_OK;
+    case WT_STR: return chk_str(c, f, p, -1);
+    case WT_ENUM: return (unsigned)*(const int *)p < f->nnames ? SV_OK : fail_enum(c, f);
+    case WT_BIN:
+        n = *CAT(size_t, st, f->cnt);
+        if (n > f->max)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "longer than %zu bytes", f->max);
+        if (n && !*(const uint8_t *const *)p)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "bytes missing");
+        return SV_OK;
+    case WT_OBJ:
+        frame_push(c, f->name, -1);
+        rc = val_obj(c, f->sub, p);
+        c->depth--;
+        return rc;
+    default: /* WT_STRS, WT_OBJS */
+        n = *CAT(size_t, st, f->cnt);
+        if (n > f->lmax)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "more than %zu entries", f->lmax);
+        for (size_t k = 0; k < n && !rc; k++) {
+            if (f->type == WT_STRS) {
+                rc = chk_str(c, f, CAT(char, p, k * (f->max + 1)), (long)k);
+                continue;
+            }
+            frame_push(c, f->name, (long)k);
+            rc = val_obj(c, f->sub, CAT(uint8_t, p, k * f->sub->size));
+            c->depth--;
+        }
+        return rc;
+    }
+}
+
+static sv_err_t val_obj(wire_ctx_t *c, const wire_schema_t *s, const void *st)
+{
+    sv_err_t rc;
+    if (s->pre && (rc = s->pre(c, st)))
+        return rc;
+    for (size_t k = 0; k < s->nfields; k++)
+        if (is_present(&s->fields[k], st) && (rc = val_field(c, &s->fields[k], st)))
+            return rc;
+    return s->post ? s->post(c, st) : SV_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * base64 (the JSON form of binary fields)
+ */
+
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static char *b64_encode(const uint8_t *p, size_t n)
+{
+    char *out = malloc((n + 2) / 3 * 4 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t k = 0; k < n; k += 3) {
+        uint32_t x = (uint32_t)p[k] << 16 | (k + 1 < n ? (uint32_t)p[k + 1] << 8 : 0) |
+                     (k + 2 < n ? p[k + 2] : 0);
+        *o++ = b64_chars[x >> 18];
+        *o++ = b64_chars[(x >> 12) & 63];
+        *o++ = k + 1 < n ? b64_chars[(x >> 6) & 63] : '=';
+        *o++ = k + 2 < n ? b64_chars[x & 63] : '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+static int b64_val(uint8_t ch)
+{
+    const char *q = ch ? strchr(b64_chars, ch) : NULL;
+    return q ? (int)(q - b64_chars) : -1;
+}
+
+/* Strict: padded, canonical (unused bits zero), no whitespace. *out is malloc'd (NULL if n = 0). */
+static bool b64_decode(const uint8_t *s, size_t n, uint8_t **out, size_t *outlen)
+{
+    size_t pad = 0, len;
+    uint8_t *o;
+
+    *out = NULL;
+    *outlen = 0;
+    if (n % 4)
+        return false;
+    if (n == 0)
+        return true;
+    pad = s[n - 1] == '=' ? (s[n - 2] == '=' ? 2 : 1) : 0;
+    len = n / 4 * 3 - pad;
+    if (!(o = malloc(len)))
+        return false;
+    for (size_t k = 0, w = 0; k < n; k += 4) {
+        int v[4];
+        uint32_t x;
+        for (int j = 0; j < 4; j++) {
+            bool padpos = k + 4 == n && j >= 4 - (int)pad;
+            v[j] = padpos ? 0 : b64_val(s[k + j]);
+            if (v[j] < 0 || (!padpos && s[k + j] == '='))
+                goto bad;
+        }
+        x = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        if (k + 4 == n && ((pad == 1 && (x & 0xff)) || (pad == 2 && (x & 0xffff))))
+            goto bad; /* non-canonical: leftover bits set */
+        for (int j = 0; j < 3 && w < len; j++)
+            o[w++] = (uint8_t)(x >> (16 - 8 * j));
+    }
+    *out = o;
+    *outlen = len;
+    return true;
+bad:
+    free(o);
+    return false;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Decoder: msgpack bytes → struct
+ */
+
+static const wire_field_t *field_find(const wire_schema_t *s, const uint8_t *key, uint32_t len)
+{
+    for (size_t k = 0; k < s->nfields; k++) {
+        const wire_field_t *f = &s->fields[k];
+        if (f->nlen == len && memcmp(f->name, key, len) == 0)
+            return &s->fields[k];
+    }
+    return NULL;
+}
+
+static sv_err_t fail_mp(wire_ctx_t *c, wire_mp_reader_t *r)
+{
+    return fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: %s", r->why ? r->why : "?");
+}
+
+/* Copies a msgpack string into a char[max + 1]. */
+static sv_err_t dec_str(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_t *v, char *dst,
+                        long idx)
+{
+    if (v->kind != WIRE_MP_STR)
+        return fail(c, SV_ERR_SCHEMA, f->name, idx, "must be a string");
+    if (v->len > f->max)
+        return fail(c, SV_ERR_SCHEMA, f->name, idx, "longer than %zu bytes", f->max);
+    if (memchr(v->ptr, '\0', v->len))
+        return fail(c, SV_ERR_SCHEMA, f->name, idx, "contains a NUL byte");
+    memcpy(dst, v->ptr, v->len);
+    dst[v->len] = '\0';
+    return SV_OK;
+}
+
+/* A msgpack number as an exact int64 for an int field. */
+static sv_err_t dec_int(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_t *v, int64_t *x)
+{
+    if (v->kind == WIRE_MP_INT) {
+        *x = v->i;
+    } else if (v->kind == WIRE_MP_UINT) {
+        *x = v->u > INT64_MAX ? INT64_MAX : (int64_t)v->u; /* INT64_MAX fails every range */
+    } else if (v->kind == WIRE_MP_FLOAT && v->d == trunc(v->d)) {
+        /* an integral float: accepted, clamped so the range check names the limit */
+        *x = v->d < -9e18 ? INT64_MIN : v->d > 9e18 ? INT64_MAX : (int64_t)v->d;
+    } else {
+        return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be an integer");
+    }
+    return chk_int(c, f, *x);
+}
+
+static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
+                        uint32_t npairs);
+
+static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t *f, void *st)
+{
+    void *p = AT(uint8_t, st, f->off);
+    wire_mp_val_t v;
+    int64_t x = 0;
+    sv_err_t rc = SV_OK;
+
+    if (wire_mp_next(r, &v))
+        return fail_mp(c, r);
+    if (v.kind == WIRE_MP_NIL && (f->flags & WF_OPT))
+        return SV_OK; /* nil = absent */
+    switch (f->type) {
+    case WT_INT:
+    case WT_I64:
+        if ((rc = dec_int(c, f, &v, &x)))
+            return rc;
+        if (f->type == WT_INT)
+            *(int *)p = (int)x;
+        else
+            *(int64_t *)p = x;
+        break;
+    case WT_DBL:
+        if (v.kind == WIRE_MP_FLOAT)
+            *(double *)p = v.d;
+        else if (v.kind == WIRE_MP_INT)
+            *(double *)p = (double)v.i;
+        else if (v.kind == WIRE_MP_UINT)
+            *(double *)p = (double)v.u;
+        else
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be a number");
+        break;
+    case WT_BOOL:
+        if (v.kind != WIRE_MP_BOOL)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be a boolean");
+        *(bool *)p = v.b;
+        break;
+    case WT_STR:
+        if ((rc = dec_str(c, f, &v, p, -1)))
+            return rc;
+        break;
+    case WT_ENUM: {
+        size_t k = 0;
+        while (v.kind == WIRE_MP_STR && k < f->nnames &&
+               !(strlen(f->names[k]) == v.len && memcmp(f->names[k], v.ptr, v.len) == 0))
+            k++;
+        if (v.kind != WIRE_MP_STR || k == f->nnames)
+            return fail_enum(c, f);
+        *(int *)p = (int)k;
+        break;
+    }
+    case WT_BIN: {
+        uint8_t *own = NULL;
+        size_t n = v.len;
+        if (c->json && v.kind == WIRE_MP_STR) {
+            if (!b64_decode(v.ptr, v.len, &own, &n))
+                return fail(c, SV_ERR_SCHEMA, f->name, -1, "not valid base64");
+            *AT(uint8_t *, st, f->aux) = own;
+            v.ptr = own;
+        } else if (v.kind != WIRE_MP_BIN) {
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, c->json ? "must be a base64 string"
+                                                              : "must be binary");
+        }
+        if (n > f->max)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "longer than %zu bytes", f->max);
+        *(const uint8_t **)p = v.ptr;
+        *AT(size_t, st, f->cnt) = n;
+        break;
+    }
+    case WT_OBJ:
+        if (v.kind != WIRE_MP_MAP)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be a map");
+        frame_push(c, f->name, -1);
+        rc = dec_map(c, r, f->sub, p, v.len);
+        c->depth--;
+        if (rc)
+            return rc;
+        break;
+    default: /* WT_STRS, WT_OBJS */
+        if (v.kind != WIRE_MP_ARRAY)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be an array");
+        if (v.len > f->lmax)
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "more than %zu entries", f->lmax);
+        *AT(size_t, st, f->cnt) = 0;
+        for (uint32_t k = 0; k < v.len; k++) {
+            wire_mp_val_t e;
+            if (f->type == WT_STRS) {
+                if (wire_mp_next(r, &e))
+                    return fail_mp(c, r);
+                if ((rc = dec_str(c, f, &e, AT(char, p, k * (f->max + 1)), (long)k)))
+                    return rc;
+            } else {
+                if (wire_mp_next(r, &e))
+                    return fail_mp(c, r);
+                if (e.kind != WIRE_MP_MAP)
+                    return fail(c, SV_ERR_SCHEMA, f->name, (long)k, "must be a map");
+                frame_push(c, f->name, (long)k);
+                rc = dec_map(c, r, f->sub, AT(uint8_t, p, k * f->sub->size), e.len);
+                c->depth--;
+                if (rc)
+                    return rc;
+            }
+        }
+        *AT(size_t, st, f->cnt) = v.len;
+        break;
+    }
+    if (f->flags & WF_OPT)
+        *AT(uint32_t, st, f->pres) |= f->bit;
+    return SV_OK;
+}
+
+/* Zero value of an absent optional field. */
+static void field_clear(const wire_field_t *f, void *st)
+{
+    void *p = AT(uint8_t, st, f->off);
+    switch (f->type) {
+    case WT_INT: case WT_ENUM: *(int *)p = 0; break;
+    case WT_I64: *(int64_t *)p = 0; break;
+    case WT_DBL: *(double *)p = 0; break;
+    case WT_BOOL: *(bool *)p = false; break;
+    case WT_STR: *(char *)p = '\0'; break;
+    case WT_STRS: case WT_OBJS: *AT(size_t, st, f->cnt) = 0; break;
+    default: break; /* WT_OBJ, WT_BIN are never optional */
+    }
+}
+
+/* Sanitised copy of a key for an error path. */
+static const char *key_show(char *buf, size_t size, const uint8_t *key, uint32_t len)
+{
+    size_t n = len < size - 1 ? len : size - 1;
+    for (size_t k = 0; k < n; k++)
+        buf[k] = key[k] >= 0x20 && key[k] < 0x7f ? (char)key[k] : '?';
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Fills st from npairs key/value pairs; the map header has been read. */
+static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
+                        uint32_t npairs)
+{
+    const uint8_t *unk[WIRE_UNKNOWN_MAX];
+    uint32_t unk_len[WIRE_UNKNOWN_MAX];
+    size_t nunk = 0;
+    uint64_t seen = 0;
+    char show[64];
+    sv_err_t rc;
+
+    for (size_t k = 0; k < s->nfields; k++)
+        if (s->fields[k].flags & WF_OPT)
+            *AT(uint32_t, st, s->fields[k].pres) = 0; /* every mask belongs to this struct */
+    for (uint32_t i = 0; i < npairs; i++) {
+        const wire_field_t *f;
+        wire_mp_val_t key;
+        uint64_t bit;
+
+        if (wire_mp_next(r, &key))
+            return fail_mp(c, r);
+        if (key.kind != WIRE_MP_STR)
+            return fail(c, SV_ERR_DECODE, "", -1, "map keys must be strings");
+        if (!(f = field_find(s, key.ptr, key.len))) {
+            key_show(show, sizeof(show), key.ptr, key.len);
+            if (c->json)
+                return fail(c, SV_ERR_SCHEMA, show, -1, "unknown field");
+            for (size_t u = 0; u < nunk; u++)
+                if (unk_len[u] == key.len && memcmp(unk[u], key.ptr, key.len) == 0)
+                    return fail(c, SV_ERR_DECODE, show, -1, "duplicate key");
+            if (nunk == WIRE_UNKNOWN_MAX)
+                return fail(c, SV_ERR_DECODE, show, -1, "more than %d unknown keys",
+                            WIRE_UNKNOWN_MAX);
+            unk[nunk] = key.ptr;
+            unk_len[nunk++] = key.len;
+            if (wire_mp_skip(r, c->depth + 1))
+                return fail_mp(c, r);
+            continue;
+        }
+        bit = 1ull << (f - s->fields);
+        if (seen & bit)
+            return fail(c, SV_ERR_DECODE, f->name, -1, "duplicate key");
+        seen |= bit;
+        if ((rc = dec_field(c, r, f, st)))
+            return rc;
+    }
+    for (size_t k = 0; k < s->nfields; k++) {
+        const wire_field_t *f = &s->fields[k];
+        if (!(f->flags & WF_OPT) && !(seen & (1ull << k)))
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "required field missing");
+        if ((f->flags & WF_OPT) && !is_present(f, st))
+            field_clear(f, st);
+    }
+    return SV_OK;
+}
+
+static void bins_release(const wire_schema_t *s, void *st)
+{
+    for (size_t k = 0; k < s->nfields; k++) {
+        const wire_field_t *f = &s->fields[k];
+        uint8_t **own;
+        if (f->type != WT_BIN)
+            continue;
+        own = AT(uint8_t *, st, f->aux);
+        if (*own && *AT(const uint8_t *, st, f->off) == *own) {
+            *AT(const uint8_t *, st, f->off) = NULL;
+            *AT(size_t, st, f->cnt) = 0;
+        }
+        free(*own);
+        *own = NULL;
+    }
+}
+
+static sv_err_t dec_top(wire_ctx_t *c, const wire_schema_t *s, const void *buf, size_t len,
+                        void *ev)
+{
+    wire_mp_reader_t r;
+    wire_mp_val_t v;
+    const char *why = "?";
+    sv_err_t rc;
+
+    for (size_t k = 0; k < s->nfields; k++)
+        if (s->fields[k].type == WT_BIN)
+            *AT(uint8_t *, ev, s->fields[k].aux) = NULL;
+    if (wire_mp_check(buf, len, &why))
+        return fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: %s", why);
+    wire_mp_init(&r, buf, len);
+    if (wire_mp_next(&r, &v))
+        return fail_mp(c, &r);
+    if (v.kind != WIRE_MP_MAP)
+        return fail(c, SV_ERR_DECODE, "", -1, "not a map");
+    rc = dec_map(c, &r, s, ev, v.len);
+    if (!rc)
+        rc = val_obj(c, s, ev);
+    if (rc)
+        bins_release(s, ev);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Encoder: struct → msgpack, fields in table order
+ */
+
+static int enc_obj(msgpack_packer *pk, const wire_schema_t *s, const void *st);
+
+static int enc_str(msgpack_packer *pk, const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    return msgpack_pack_str(pk, n) || msgpack_pack_str_body(pk, s, n);
+}
+
+static int enc_field(msgpack_packer *pk, const wire_field_t *f, const void *st)
+{
+    const void *p = CAT(uint8_t, st, f->off);
+    size_t n;
+    int rc = 0;
+
+    switch (f->type) {
+    case WT_INT: return msgpack_pack_int64(pk, *(const int *)p);
+    case WT_I64: return msgpack_pack_int64(pk, *(const int64_t *)p);
+    case WT_DBL: return msgpack_pack_double(pk, *(const double *)p);
+    case WT_BOOL: return *(const bool *)p ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+    case WT_STR: return enc_str(pk, p, f->max);
+    case WT_ENUM:
+        n = (unsigned)*(const int *)p;
+        return n < f->nnames ? enc_str(pk, f->names[n], SIZE_MAX) : msgpack_pack_nil(pk);
+    case WT_BIN:
+        n = *CAT(size_t, st, f->cnt);
+        n = *(const uint8_t *const *)p ? (n < f->max ? n : f->max) : 0;
+        return msgpack_pack_bin(pk, n) || msgpack_pack_bin_body(pk, *(const uint8_t *const *)p, n);
+    case WT_OBJ: return enc_obj(pk, f->sub, p);
+    default: /* WT_STRS, WT_OBJS */
+        n = *CAT(size_t, st, f->cnt);
+        n = n < f->lmax ? n : f->lmax;
+        rc = msgpack_pack_array(pk, n);
+        for (size_t k = 0; k < n && !rc; k++)
+            rc = f->type == WT_STRS ? enc_str(pk, CAT(char, p, k * (f->max + 1)), f->max)
+                                    : enc_obj(pk, f->sub, CAT(uint8_t, p, k * f->sub->size));
+        return rc;
+    }
+}
+
+static int enc_obj(msgpack_packer *pk, const wire_schema_t *s, const void *st)
+{
+    size_t n = 0;
+    int rc;
+
+    for (size_t k = 0; k < s->nfields; k++)
+        n += is_present(&s->fields[k], st);
+    rc = msgpack_pack_map(pk, n);
+    for (size_t k = 0; k < s->nfields && !rc; k++) {
+        const wire_field_t *f = &s->fields[k];
+        if (is_present(f, st))
+            rc = msgpack_pack_str(pk, f->nlen) || msgpack_pack_str_body(pk, f->name, f->nlen) ||
+                 enc_field(pk, f, st);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Cross-field rules
+ */
+
+static sv_err_t chk_outcome(wire_ctx_t *c, const void *st)
+{
+    const wire_outcome_t *o = st;
+    bool price = o->present & WIRE_OUTCOME_HAS_PRICE, dec = o->present & WIRE_OUTCOME_HAS_DECIMAL;
+    if (price == dec)
+        return fail(c, SV_ERR_SCHEMA, price ? "decimal" : "price", -1,
+                    "exactly one of price, decimal is required");
+    return SV_OK;
+}
+
+static sv_err_t chk_game(wire_ctx_t *c, const void *st)
+{
+    const wire_game_t *g = st;
+    if (strncmp(g->home, g->away, sizeof(g->home)) == 0)
+        return fail(c, SV_ERR_SCHEMA, "away", -1, "must differ from home");
+    return SV_OK;
+}
+
+static sv_err_t chk_grade(wire_ctx_t *c, const void *st)
+{
+    const wire_grade_t *g = st;
+    if (!(g->present & (WIRE_GRADE_HAS_BET_ID | WIRE_GRADE_HAS_SIGNAL_ID)))
+        return fail(c, SV_ERR_SCHEMA, "bet_id", -1, "bet_id or signal_id is required");
+    return SV_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The tables
+ */
+
+static const char *const tier_names[] = {"TITANIUM_SMASH", "GOLD_STAR", "EDGE_LEAN", "MONITOR",
+                                         "PASS"};
+static const char *const conf_names[] = {"IMMORTAL", "JARVIS_PERFECT", "PERFECT",
+                                         "HARMONIC_CONVERGENCE", "STRONG", "MODERATE",
+                                         "DIVERGENT"};
+static const char *const game_status_names[] = {"scheduled", "live", "final", "postponed",
+                                                "cancelled"};
+static const char *const ctx_kind_names[] = {"splits", "injury", "player", "officials",
+                                             "weather", "space_weather"};
+static const char *const injury_names[] = {"out", "doubtful", "questionable", "probable",
+                                           "day_to_day", "suspended", "active"};
+static const char *const sig_state_names[] = {"open", "update", "withdrawn"};
+static const char *const place_status_names[] = {"accepted", "rejected"};
+static const char *const grade_names[] = {"win", "loss", "push", "void"};
+
+_Static_assert(sizeof(wire_tier_t) == sizeof(int), "enums are stored as int");
+_Static_assert(sizeof(wire_ctx_kind_t) == sizeof(int), "enums are stored as int");
+
+#define F(S, m, nm, ...) {.name = nm, .nlen = sizeof(nm) - 1, .off = offsetof(S, m), __VA_ARGS__}
+#define OPT(S, b) .flags = WF_OPT, .pres = offsetof(S, present), .bit = b
+#define OPTC(S, b) .flags = WF_OPT, .pres = offsetof(S, cand.present), .bit = b
+#define T_INT(a, b) .type = WT_INT, .lo = a, .hi = b
+#define T_I64(a, b) .type = WT_I64, .lo = a, .hi = b
+#define T_AMER .type = WT_INT, .kind = WK_AMERICAN
+#define T_DBL(a, b) .type = WT_DBL, .lo = a, .hi = b
+#define T_DBL_GT(a, b) .type = WT_DBL, .kind = WK_GT, .lo = a, .hi = b
+#define T_FINITE .type = WT_DBL, .lo = -DBL_MAX, .hi = DBL_MAX
+#define T_POINT T_DBL(-10000, 10000)
+#define T_SCORE T_DBL(-100, 100)
+#define T_BOOL .type = WT_BOOL
+#define T_STR(k, mx) .type = WT_STR, .kind = k, .max = mx
+#define T_ID T_STR(WK_ID, WIRE_ID_MAX)
+#define T_TOKEN T_STR(WK_TOKEN, WIRE_TOKEN_MAX)
+#define T_NAME T_STR(WK_PLAIN, WIRE_NAME_MAX)
+#define T_KEYNAME T_STR(WK_KEYNAME, WIRE_NAME_MAX)
+#define T_ENUM(n) .type = WT_ENUM, .names = n, .nnames = SV_ARRAY_SIZE(n)
+#define T_STRS(S, cf, k, mx, lm) .type = WT_STRS, .kind = k, .max = mx, .lmax = lm, \
+                                 .cnt = offsetof(S, cf)
+#define HEAD(S) F(S, v, "v", T_INT(1, 1)), F(S, ts, "ts", T_I64(1, WIRE_TS_MAX))
+#define CAND(S)                                                                                    \
+    F(S, cand.event_id, "event_id", T_ID), F(S, cand.market, "market", T_TOKEN),                   \
+        F(S, cand.side, "side", T_KEYNAME),                                                        \
+        F(S, cand.player, "player", T_KEYNAME, OPTC(S, WIRE_CAND_HAS_PLAYER)),                     \
+        F(S, cand.point, "point", T_POINT, OPTC(S, WIRE_CAND_HAS_POINT))
+#define SCHEMA(nm, S, tbl, ...)                                                                    \
+    {.name = nm, .fields = tbl, .nfields = SV_ARRAY_SIZE(tbl), .size = sizeof(S), __VA_ARGS__}
+
+static const wire_field_t outcome_fields[] = {
+    F(wire_outcome_t, name, "name", T_NAME),
+    F(wire_outcome_t, price, "price", T_AMER, OPT(wire_outcome_t, WIRE_OUTCOME_HAS_PRICE)),
+    F(wire_outcome_t, decimal, "decimal", T_DBL_GT(1, 10000),
+      OPT(wire_outcome_t, WIRE_OUTCOME_HAS_DECIMAL)),
+    F(wire_outcome_t, point, "point", T_POINT, OPT(wire_outcome_t, WIRE_OUTCOME_HAS_POINT)),
+};
+static const wire_schema_t outcome_schema =
+    SCHEMA("outcome", wire_outcome_t, outcome_fields, .post = chk_outcome);
+
+static const wire_field_t odds_fields[] = {
+    HEAD(wire_odds_t),
+    F(wire_odds_t, event_id, "event_id", T_ID),
+    F(wire_odds_t, sport, "sport", T_TOKEN),
+    F(wire_odds_t, book, "book", T_ID),
+    F(wire_odds_t, market, "market", T_TOKEN),
+    F(wire_odds_t, player, "player", T_KEYNAME, OPT(wire_odds_t, WIRE_ODDS_HAS_PLAYER)),
+    F(wire_odds_t, outcomes, "outcomes", .type = WT_OBJS, .sub = &outcome_schema,
+      .lmax = WIRE_OUTCOMES_MAX, .cnt = offsetof(wire_odds_t, outcome_cnt)),
+};
+
+static const wire_field_t game_fields[] = {
+    HEAD(wire_game_t),
+    F(wire_game_t, event_id, "event_id", T_ID),
+    F(wire_game_t, sport, "sport", T_TOKEN),
+    F(wire_game_t, league, "league", T_NAME, OPT(wire_game_t, WIRE_GAME_HAS_LEAGUE)),
+    F(wire_game_t, home, "home", T_NAME),
+    F(wire_game_t, away, "away", T_NAME),
+    F(wire_game_t, commence_ts, "commence_ts", T_I64(1, WIRE_TS_MAX)),
+    F(wire_game_t, status, "status", T_ENUM(game_status_names)),
+    F(wire_game_t, period, "period", T_INT(0, 20), OPT(wire_game_t, WIRE_GAME_HAS_PERIOD)),
+    F(wire_game_t, clock_s, "clock_s", T_INT(0, 86400), OPT(wire_game_t, WIRE_GAME_HAS_CLOCK_S)),
+    F(wire_game_t, home_score, "home_score", T_INT(0, 1000),
+      OPT(wire_game_t, WIRE_GAME_HAS_HOME_SCORE)),
+    F(wire_game_t, away_score, "away_score", T_INT(0, 1000),
+      OPT(wire_game_t, WIRE_GAME_HAS_AWAY_SCORE)),
+};
+
+#define CX wire_context_t
+static const wire_field_t context_fields[] = {
+    HEAD(CX),
+    F(CX, kind, "kind", T_ENUM(ctx_kind_names)),
+    F(CX, event_id, "event_id", T_ID, OPT(CX, WIRE_CTX_HAS_EVENT_ID)),
+    F(CX, market, "market", T_TOKEN, OPT(CX, WIRE_CTX_HAS_MARKET)),
+    F(CX, side, "side", T_KEYNAME, OPT(CX, WIRE_CTX_HAS_SIDE)),
+    F(CX, ticket_pct, "ticket_pct", T_DBL(0, 100), OPT(CX, WIRE_CTX_HAS_TICKET_PCT)),
+    F(CX, money_pct, "money_pct", T_DBL(0, 100), OPT(CX, WIRE_CTX_HAS_MONEY_PCT)),
+    F(CX, team, "team", T_NAME, OPT(CX, WIRE_CTX_HAS_TEAM)),
+    F(CX, player, "player", T_KEYNAME, OPT(CX, WIRE_CTX_HAS_PLAYER)),
+    F(CX, status, "status", T_ENUM(injury_names), OPT(CX, WIRE_CTX_HAS_STATUS)),
+    F(CX, impact, "impact", T_DBL(0, 1), OPT(CX, WIRE_CTX_HAS_IMPACT)),
+    F(CX, is_starter, "is_starter", T_BOOL, OPT(CX, WIRE_CTX_HAS_IS_STARTER)),
+    F(CX, birth_date, "birth_date", T_STR(WK_DATE, WIRE_DATE_MAX), OPT(CX, WIRE_CTX_HAS_BIRTH_DATE)),
+    F(CX, lead, "lead", T_NAME, OPT(CX, WIRE_CTX_HAS_LEAD)),
+    F(CX, crew, "crew", T_STRS(CX, crew_cnt, WK_PLAIN, WIRE_NAME_MAX, WIRE_CREW_MAX),
+      OPT(CX, WIRE_CTX_HAS_CREW)),
+    F(CX, over_pct, "over_pct", T_DBL(0, 1), OPT(CX, WIRE_CTX_HAS_OVER_PCT)),
+    F(CX, home_bias, "home_bias", T_DBL(-1, 1), OPT(CX, WIRE_CTX_HAS_HOME_BIAS)),
+    F(CX, temp_f, "temp_f", T_DBL(-80, 150), OPT(CX, WIRE_CTX_HAS_TEMP_F)),
+    F(CX, wind_mph, "wind_mph", T_DBL(0, 200), OPT(CX, WIRE_CTX_HAS_WIND_MPH)),
+    F(CX, precip_in, "precip_in", T_DBL(0, 50), OPT(CX, WIRE_CTX_HAS_PRECIP_IN)),
+    F(CX, humidity, "humidity", T_DBL(0, 100), OPT(CX, WIRE_CTX_HAS_HUMIDITY)),
+    F(CX, indoor, "indoor", T_BOOL, OPT(CX, WIRE_CTX_HAS_INDOOR)),
+    F(CX, kp, "kp", T_DBL(0, 9), OPT(CX, WIRE_CTX_HAS_KP)),
+    F(CX, xray_flux, "xray_flux", T_DBL(0, 1), OPT(CX, WIRE_CTX_HAS_XRAY_FLUX)),
+};
+#undef CX
+
+/* What each context kind requires, allows besides, and needs at least one of (bits of present). */
+static const struct {
+    uint32_t req;   /* must be present */
+    uint32_t opt;   /* may be present */
+    uint32_t any;   /* at least one of these */
+} ctx_rules[] = {
+    [WIRE_CTX_SPLITS] = {WIRE_CTX_HAS_EVENT_ID | WIRE_CTX_HAS_MARKET | WIRE_CTX_HAS_SIDE |
+                             WIRE_CTX_HAS_TICKET_PCT | WIRE_CTX_HAS_MONEY_PCT,
+                         0, 0},
+    [WIRE_CTX_INJURY] = {WIRE_CTX_HAS_EVENT_ID | WIRE_CTX_HAS_TEAM | WIRE_CTX_HAS_PLAYER |
+                             WIRE_CTX_HAS_STATUS,
+                         WIRE_CTX_HAS_IMPACT | WIRE_CTX_HAS_IS_STARTER, 0},
+    [WIRE_CTX_PLAYER] = {WIRE_CTX_HAS_PLAYER | WIRE_CTX_HAS_BIRTH_DATE, WIRE_CTX_HAS_TEAM, 0},
+    [WIRE_CTX_OFFICIALS] = {WIRE_CTX_HAS_EVENT_ID | WIRE_CTX_HAS_LEAD,
+                            WIRE_CTX_HAS_CREW | WIRE_CTX_HAS_OVER_PCT | WIRE_CTX_HAS_HOME_BIAS, 0},
+    [WIRE_CTX_WEATHER] = {WIRE_CTX_HAS_EVENT_ID | WIRE_CTX_HAS_TEMP_F | WIRE_CTX_HAS_WIND_MPH |
+                              WIRE_CTX_HAS_PRECIP_IN | WIRE_CTX_HAS_HUMIDITY,
+                          WIRE_CTX_HAS_INDOOR, 0},
+    [WIRE_CTX_SPACE_WEATHER] = {0, WIRE_CTX_HAS_KP | WIRE_CTX_HAS_XRAY_FLUX,
+                                WIRE_CTX_HAS_KP | WIRE_CTX_HAS_XRAY_FLUX},
+};
+_Static_assert(SV_ARRAY_SIZE(ctx_rules) == SV_ARRAY_SIZE(ctx_kind_names), "a rule per kind");
+
+static sv_err_t chk_context(wire_ctx_t *c, const void *st)
+{
+    const wire_context_t *x = st;
+    const char *kind;
+
+    if ((unsigned)x->kind >= SV_ARRAY_SIZE(ctx_rules))
+        return SV_OK; /* the field check names the bad kind */
+    kind = ctx_kind_names[x->kind];
+    for (size_t k = 0; k < SV_ARRAY_SIZE(context_fields); k++) {
+        const wire_field_t *f = &context_fields[k];
+        if (!(f->flags & WF_OPT))
+            continue;
+        if ((x->present & f->bit) && !(f->bit & (ctx_rules[x->kind].req | ctx_rules[x->kind].opt)))
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "not allowed for kind %s", kind);
+        if (!(x->present & f->bit) && (f->bit & ctx_rules[x->kind].req))
+            return fail(c, SV_ERR_SCHEMA, f->name, -1, "required field missing for kind %s", kind);
+    }
+    if (ctx_rules[x->kind].any && !(x->present & ctx_rules[x->kind].any))
+        return fail(c, SV_ERR_SCHEMA, "", -1, "kind %s needs at least one of kp, xray_flux", kind);
+    return SV_OK;
+}
+
+static const wire_field_t click_fields[] = {
+    HEAD(wire_click_t),
+    F(wire_click_t, click_id, "click_id", T_ID),
+    F(wire_click_t, user_id, "user_id", T_ID),
+    F(wire_click_t, signal_id, "signal_id", T_ID),
+    F(wire_click_t, event_id, "event_id", T_ID),
+    F(wire_click_t, book, "book", T_ID),
+    F(wire_click_t, stake, "stake", T_DBL_GT(0, 1e9)),
+    F(wire_click_t, max_price_move, "max_price_move", T_DBL(0, 1),
+      OPT(wire_click_t, WIRE_CLICK_HAS_MAX_PRICE_MOVE)),
+};
+
+#define SC wire_score_t
+static const wire_field_t score_fields[] = {
+    HEAD(SC),
+    CAND(SC),
+    F(SC, p_fair, "p_fair", T_DBL(0, 1)),
+    F(SC, best_price, "best_price", T_AMER),
+    F(SC, best_decimal, "best_decimal", T_DBL_GT(1, 10000)),
+    F(SC, best_book, "best_book", T_ID),
+    F(SC, books, "books", T_INT(0, 1000)),
+    F(SC, line_variance, "line_variance", T_DBL(0, DBL_MAX)),
+    F(SC, flags, "flags", T_STRS(SC, flag_cnt, WK_TOKEN, WIRE_TOKEN_MAX, WIRE_FLAGS_MAX)),
+    F(SC, p_model, "p_model", T_DBL(0, 1), OPT(SC, WIRE_SCORE_HAS_P_MODEL)),
+    F(SC, ai, "ai", T_SCORE, OPT(SC, WIRE_SCORE_HAS_AI)),
+    F(SC, research, "research", T_SCORE, OPT(SC, WIRE_SCORE_HAS_RESEARCH)),
+    F(SC, esoteric, "esoteric", T_SCORE, OPT(SC, WIRE_SCORE_HAS_ESOTERIC)),
+    F(SC, jarvis, "jarvis", T_SCORE, OPT(SC, WIRE_SCORE_HAS_JARVIS)),
+    F(SC, final, "final", T_SCORE, OPT(SC, WIRE_SCORE_HAS_FINAL)),
+    F(SC, tier, "tier", T_ENUM(tier_names), OPT(SC, WIRE_SCORE_HAS_TIER)),
+    F(SC, confluence, "confluence", T_ENUM(conf_names), OPT(SC, WIRE_SCORE_HAS_CONFLUENCE)),
+};
+#undef SC
+
+static const wire_field_t scores_fields[] = {
+    F(wire_scores_t, ai, "ai", T_SCORE),
+    F(wire_scores_t, research, "research", T_SCORE),
+    F(wire_scores_t, esoteric, "esoteric", T_SCORE),
+    F(wire_scores_t, jarvis, "jarvis", T_SCORE),
+    F(wire_scores_t, base, "base", T_SCORE),
+    F(wire_scores_t, final, "final", T_SCORE),
+};
+static const wire_schema_t scores_schema = SCHEMA("scores", wire_scores_t, scores_fields);
+
+#define SG wire_signal_t
+static const wire_field_t signal_fields[] = {
+    HEAD(SG),
+    F(SG, signal_id, "signal_id", T_ID),
+    F(SG, rev, "rev", T_INT(1, INT32_MAX)),
+    F(SG, state, "state", T_ENUM(sig_state_names)),
+    CAND(SG),
+    F(SG, book, "book", T_ID),
+    F(SG, price, "price", T_AMER),
+    F(SG, p_fair, "p_fair", T_DBL(0, 1)),
+    F(SG, p_model, "p_model", T_DBL(0, 1)),
+    F(SG, edge, "edge", T_DBL(-1, 100)),
+    F(SG, kelly, "kelly", T_DBL(0, 1)),
+    F(SG, stake_units, "stake_units", T_DBL(0, 100)),
+    F(SG, scores, "scores", .type = WT_OBJ, .sub = &scores_schema),
+    F(SG, confluence, "confluence", T_ENUM(conf_names)),
+    F(SG, tier, "tier", T_ENUM(tier_names)),
+    F(SG, reasons, "reasons", T_STRS(SG, reason_cnt, WK_PLAIN, WIRE_REASON_MAX, WIRE_REASONS_MAX)),
+    F(SG, model, "model", T_ID),
+};
+#undef SG
+
+#define PL wire_placement_t
+static const wire_field_t placement_fields[] = {
+    HEAD(PL),
+    F(PL, bet_id, "bet_id", T_ID),
+    F(PL, click_id, "click_id", T_ID),
+    F(PL, user_id, "user_id", T_ID),
+    F(PL, signal_id, "signal_id", T_ID),
+    CAND(PL),
+    F(PL, book, "book", T_ID),
+    F(PL, price, "price", T_AMER),
+    F(PL, stake, "stake", T_DBL_GT(0, 1e9)),
+};
+#undef PL
+
+#define PR wire_placement_result_t
+static const wire_field_t placement_result_fields[] = {
+    HEAD(PR),
+    F(PR, bet_id, "bet_id", T_ID),
+    F(PR, status, "status", T_ENUM(place_status_names)),
+    F(PR, price, "price", T_AMER, OPT(PR, WIRE_PRES_HAS_PRICE)),
+    F(PR, reason, "reason", T_STR(WK_PLAIN, WIRE_REASON_MAX), OPT(PR, WIRE_PRES_HAS_REASON)),
+};
+#undef PR
+
+static const wire_field_t grade_fields[] = {
+    HEAD(wire_grade_t),
+    F(wire_grade_t, bet_id, "bet_id", T_ID, OPT(wire_grade_t, WIRE_GRADE_HAS_BET_ID)),
+    F(wire_grade_t, signal_id, "signal_id", T_ID, OPT(wire_grade_t, WIRE_GRADE_HAS_SIGNAL_ID)),
+    F(wire_grade_t, result, "result", T_ENUM(grade_names)),
+    F(wire_grade_t, pnl, "pnl", T_FINITE),
+    F(wire_grade_t, closing_price, "closing_price", T_AMER),
+    F(wire_grade_t, clv, "clv", T_DBL(-1, 100)),
+};
+
+static const wire_field_t dlq_fields[] = {
+    HEAD(wire_dlq_t),
+    F(wire_dlq_t, src_topic, "src_topic", T_STR(WK_TOPIC, WIRE_TOPIC_MAX)),
+    F(wire_dlq_t, src_partition, "src_partition", T_INT(-1, INT32_MAX)),
+    F(wire_dlq_t, src_offset, "src_offset", T_I64(-1, (double)INT64_MAX)),
+    F(wire_dlq_t, error, "error", T_STR(WK_PLAIN, WIRE_ERROR_MAX)),
+    F(wire_dlq_t, orig, "orig", .type = WT_BIN, .max = WIRE_DLQ_BYTES_MAX,
+      .cnt = offsetof(wire_dlq_t, orig_len), .aux = offsetof(wire_dlq_t, orig_owned)),
+};
+_Static_assert(sizeof(int32_t) == sizeof(int), "src_partition is stored as int");
+
+/* dec_map tracks the keys seen in a uint64_t: no table may have more than 64 fields. */
+_Static_assert(SV_ARRAY_SIZE(context_fields) <= 64 && SV_ARRAY_SIZE(score_fields) <= 64 &&
+                   SV_ARRAY_SIZE(signal_fields) <= 64 && SV_ARRAY_SIZE(placement_fields) <= 64,
+               "at most 64 fields per table");
+
+static sv_err_t key_context(const void *ev, char *buf, size_t size);
+static sv_err_t key_score(const void *ev, char *buf, size_t size);
+static sv_err_t key_grade(const void *ev, char *buf, size_t size);
+
+static const wire_schema_t wire_schemas[WIRE__CNT] = {
+    [WIRE_ODDS] = SCHEMA("odds", wire_odds_t, odds_fields,
+                         .key_off = offsetof(wire_odds_t, event_id)),
+    [WIRE_GAME] = SCHEMA("game", wire_game_t, game_fields, .post = chk_game,
+                         .key_off = offsetof(wire_game_t, event_id)),
+    [WIRE_CONTEXT] = SCHEMA("context", wire_context_t, context_fields, .pre = chk_context,
+                            .key_fn = key_context),
+    [WIRE_CLICK] = SCHEMA("click", wire_click_t, click_fields,
+                          .key_off = offsetof(wire_click_t, event_id)),
+    [WIRE_SCORE] = SCHEMA("score", wire_score_t, score_fields, .key_fn = key_score),
+    [WIRE_SIGNAL] = SCHEMA("signal", wire_signal_t, signal_fields,
+                           .key_off = offsetof(wire_signal_t, cand.event_id)),
+    [WIRE_PLACEMENT] = SCHEMA("placement", wire_placement_t, placement_fields,
+                              .key_off = offsetof(wire_placement_t, cand.event_id)),
+    [WIRE_PLACEMENT_RESULT] = SCHEMA("placement_result", wire_placement_result_t,
+                                     placement_result_fields,
+                                     .key_off = offsetof(wire_placement_result_t, bet_id)),
+    [WIRE_GRADE] = SCHEMA("grade", wire_grade_t, grade_fields, .post = chk_grade,
+                          .key_fn = key_grade),
+    [WIRE_DLQ] = SCHEMA("dlq", wire_dlq_t, dlq_fields, .key_off = offsetof(wire_dlq_t, src_topic)),
+};
+
+const wire_topic_t wire_topics[] = {
+    {"odds.v1", WIRE_ODDS},
+    {"games.v1", WIRE_GAME},
+    {"context.v1", WIRE_CONTEXT},
+    {"clicks.v1", WIRE_CLICK},
+    {"scores.v1", WIRE_SCORE},
+    {"signals.v1", WIRE_SIGNAL},
+    {"placements.v1", WIRE_PLACEMENT},
+    {"placement-results.v1", WIRE_PLACEMENT_RESULT},
+    {"grades.v1", WIRE_GRADE},
+    {"dlq.v1", WIRE_DLQ},
+    {"state.v1", WIRE_NONE},
+};
+const size_t wire_topic_cnt = SV_ARRAY_SIZE(wire_topics);
+
+/* ---------------------------------------------------------------------------------------------
+ * Keys
+ */
+
+static sv_err_t key_put(char *buf, size_t size, const char *s)
+{
+    return sv_strlcpy(buf, s, size) < size ? SV_OK : SV_ERR_TOOBIG;
+}
+
+sv_err_t wire_point_str(double point, char *buf, size_t size)
+{
+    char tmp[WIRE_POINT_STR_MAX];
+    int prec;
+
+    if (point == 0)
+        point = 0; /* -0.0 prints as 0.0 */
+    for (prec = 1; prec <= 30; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*f", prec, point);
+        if (strtod(tmp, NULL) == point)
+            break;
+    }
+    if (prec > 30 || !isfinite(point))
+        snprintf(tmp, sizeof(tmp), "%.17e", point);
+    return key_put(buf, size, tmp);
+}
+
+sv_err_t wire_cand_key(const wire_cand_t *cand, char *buf, size_t size)
+{
+    char pt[WIRE_POINT_STR_MAX] = "";
+    int n;
+
+    if (cand->present & WIRE_CAND_HAS_POINT)
+        wire_point_str(cand->point, pt, sizeof(pt));
+    n = snprintf(buf, size, "%s|%s|%s|%s|%s", cand->event_id, cand->market, cand->side,
+                 cand->present & WIRE_CAND_HAS_PLAYER ? cand->player : "", pt);
+    return n >= 0 && (size_t)n < size ? SV_OK : SV_ERR_TOOBIG;
+}
+
+static sv_err_t key_context(const void *ev, char *buf, size_t size)
+{
+    const wire_context_t *x = ev;
+    if (x->kind == WIRE_CTX_PLAYER)
+        return key_put(buf, size, x->player);
+    if (x->kind == WIRE_CTX_SPACE_WEATHER)
+        return key_put(buf, size, "space_weather");
+    return key_put(buf, size, x->event_id);
+}
+
+static sv_err_t key_score(const void *ev, char *buf, size_t size)
+{
+    return wire_cand_key(&((const wire_score_t *)ev)->cand, buf, size);
+}
+
+static sv_err_t key_grade(const void *ev, char *buf, size_t size)
+{
+    const wire_grade_t *g = ev;
+    return key_put(buf, size, g->present & WIRE_GRADE_HAS_BET_ID ? g->bet_id : g->signal_id);
+}
+
+sv_err_t wire_key(wire_type_t t, const void *ev, char *buf, size_t size)
+{
+    const wire_schema_t *s;
+    SV_ASSERT((unsigned)t < WIRE__CNT && size > 0);
+    s = &wire_schemas[t];
+    return s->key_fn ? s->key_fn(ev, buf, size) : key_put(buf, size, CAT(char, ev, s->key_off));
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Types and topics
+ */
+
+const char *wire_type_name(wire_type_t t)
+{
+    return (unsigned)t < WIRE__CNT ? wire_schemas[t].name : "none";
+}
+
+sv_err_t wire_type_by_name(const char *name, wire_type_t *t)
+{
+    for (int k = 0; k < WIRE__CNT; k++) {
+        if (strcmp(name, wire_schemas[k].name) == 0) {
+            *t = (wire_type_t)k;
+            return SV_OK;
+        }
+    }
+    return SV_ERR_NOENT;
+}
+
+sv_err_t wire_type_for_topic(const char *topic, const char *prefix, wire_type_t *t)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(topic, prefix, n) != 0)
+        return SV_ERR_NOENT;
+    for (size_t k = 0; k < wire_topic_cnt; k++) {
+        if (strcmp(topic + n, wire_topics[k].suffix) == 0) {
+            *t = wire_topics[k].type;
+            return SV_OK;
+        }
+    }
+    return SV_ERR_NOENT;
+}
+
+size_t wire_struct_size(wire_type_t t)
+{
+    SV_ASSERT((unsigned)t < WIRE__CNT);
+    return wire_schemas[t].size;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The codec entry points
+ */
+
+sv_err_t wire_decode(wire_type_t t, const void *buf, size_t len, void *ev, wire_err_t *err)
+{
+    wire_err_t dummy;
+    wire_ctx_t c = {.err = err ? err : &dummy};
+
+    SV_ASSERT((unsigned)t < WIRE__CNT);
+    c.err->field[0] = c.err->reason[0] = '\0';
+    return dec_top(&c, &wire_schemas[t], buf, len, ev);
+}
+
+sv_err_t wire_validate(wire_type_t t, const void *ev, wire_err_t *err)
+{
+    wire_err_t dummy;
+    wire_ctx_t c = {.err = err ? err : &dummy};
+
+    SV_ASSERT((unsigned)t < WIRE__CNT);
+    c.err->field[0] = c.err->reason[0] = '\0';
+    return val_obj(&c, &wire_schemas[t], ev);
+}
+
+sv_err_t wire_encode(wire_type_t t, const void *ev, msgpack_packer *pk, wire_err_t *err)
+{
+    wire_err_t dummy;
+    sv_err_t rc;
+
+    if (!err)
+        err = &dummy;
+    if ((rc = wire_validate(t, ev, err)))
+        return rc;
+    if (enc_obj(pk, &wire_schemas[t], ev)) {
+        snprintf(err->reason, sizeof(err->reason), "out of memory");
+        return SV_ERR_NOMEM;
+    }
+    return SV_OK;
+}
+
+void wire_release(wire_type_t t, void *ev)
+{
+    if (ev && (unsigned)t < WIRE__CNT)
+        bins_release(&wire_schemas[t], ev);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * JSON
+ */
+
+/* Any JSON value → msgpack (integers stay integers, reals are float64). */
+static sv_err_t json_to_mp(wire_ctx_t *c, msgpack_packer *pk, const json_t *j, unsigned depth)
+{
+    const char *key;
+    size_t klen;
+    json_t *val;
+    int rc = 0;
+
+    if (depth > WIRE_MP_DEPTH_MAX)
+        return fail(c, SV_ERR_SCHEMA, "", -1, "nested too deeply");
+    switch (json_typeof(j)) {
+    case JSON_OBJECT:
+        rc = msgpack_pack_map(pk, json_object_size(j));
+        json_object_keylen_foreach((json_t *)j, key, klen, val)
+        {
+            sv_err_t e;
+            if (rc || (rc = msgpack_pack_str(pk, klen) || msgpack_pack_str_body(pk, key, klen)))
+                break;
+            if ((e = json_to_mp(c, pk, val, depth + 1)))
+                return e;
+        }
+        break;
+    case JSON_ARRAY:
+        rc = msgpack_pack_array(pk, json_array_size(j));
+        for (size_t k = 0; k < json_array_size(j) && !rc; k++) {
+            sv_err_t e = json_to_mp(c, pk, json_array_get(j, k), depth + 1);
+            if (e)
+                return e;
+        }
+        break;
+    case JSON_STRING:
+        rc = msgpack_pack_str(pk, json_string_length(j)) ||
+             msgpack_pack_str_body(pk, json_string_value(j), json_string_length(j));
+        break;
+    case JSON_INTEGER: rc = msgpack_pack_int64(pk, json_integer_value(j)); break;
+    case JSON_REAL: rc = msgpack_pack_double(pk, json_real_value(j)); break;
+    case JSON_TRUE: rc = msgpack_pack_true(pk); break;
+    case JSON_FALSE: rc = msgpack_pack_false(pk); break;
+    default: rc = msgpack_pack_nil(pk); break;
+    }
+    return rc ? fail(c, SV_ERR_NOMEM, "", -1, "out of memory") : SV_OK;
+}
+
+sv_err_t wire_from_json(wire_type_t t, const json_t *obj, void *ev, wire_err_t *err)
+{
+    wire_err_t dummy;
+    wire_ctx_t c = {.err = err ? err : &dummy, .json = true};
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    sv_err_t rc;
+
+    SV_ASSERT((unsigned)t < WIRE__CNT);
+    c.err->field[0] = c.err->reason[0] = '\0';
+    for (size_t k = 0; k < wire_schemas[t].nfields; k++)
+        if (wire_schemas[t].fields[k].type == WT_BIN)
+            *AT(uint8_t *, ev, wire_schemas[t].fields[k].aux) = NULL;
+    if (!json_is_object(obj))
+        return fail(&c, SV_ERR_SCHEMA, "", -1, "must be a JSON object");
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    rc = json_to_mp(&c, &pk, obj, 0);
+    if (!rc)
+        rc = dec_top(&c, &wire_schemas[t], sb.data, sb.size, ev);
+    msgpack_sbuffer_destroy(&sb);
+    return rc == SV_ERR_DECODE ? SV_ERR_SCHEMA : rc;
+}
+
+static json_t *mp_to_json(wire_ctx_t *c, wire_mp_reader_t *r);
+
+static json_t *mp_fail(wire_ctx_t *c, json_t *j, const char *why)
+{
+    json_decref(j);
+    fail(c, SV_ERR_DECODE, "", -1, "%s", why);
+    return NULL;
+}
+
+static json_t *mp_to_json(wire_ctx_t *c, wire_mp_reader_t *r)
+{
+    wire_mp_val_t v;
+    json_t *j = NULL, *e;
+    char *b64;
+
+    if (wire_mp_next(r, &v))
+        return mp_fail(c, NULL, r->why);
+    switch (v.kind) {
+    case WIRE_MP_NIL: j = json_null(); break;
+    case WIRE_MP_BOOL: j = json_boolean(v.b); break;
+    case WIRE_MP_UINT: j = v.u <= INT64_MAX ? json_integer((json_int_t)v.u) : json_real((double)v.u); break;
+    case WIRE_MP_INT: j = json_integer(v.i); break;
+    case WIRE_MP_FLOAT:
+        if (!isfinite(v.d))
+            return mp_fail(c, NULL, "NaN and infinity have no JSON form");
+        j = json_real(v.d);
+        break;
+    case WIRE_MP_STR:
+        if (!utf8_valid(v.ptr, v.len))
+            return mp_fail(c, NULL, "string is not valid UTF-8");
+        j = json_stringn((const char *)v.ptr, v.len);
+        break;
+    case WIRE_MP_BIN:
+        if (!(b64 = b64_encode(v.ptr, v.len)))
+            return mp_fail(c, NULL, "out of memory");
+        j = json_string(b64);
+        free(b64);
+        break;
+    case WIRE_MP_ARRAY:
+        if (!(j = json_array()))
+            break;
+        for (uint32_t k = 0; k < v.len; k++) {
+            if (!(e = mp_to_json(c, r))) {
+                json_decref(j); /* err already says why */
+                return NULL;
+            }
+            if (json_array_append_new(j, e))
+                return mp_fail(c, j, "out of memory");
+        }
+        break;
+    case WIRE_MP_MAP:
+        if (!(j = json_object()))
+            break;
+        for (uint32_t k = 0; k < v.len; k++) {
+            wire_mp_val_t key;
+            if (wire_mp_next(r, &key))
+                return mp_fail(c, j, r->why);
+            if (key.kind != WIRE_MP_STR)
+                return mp_fail(c, j, "map keys must be strings");
+            if (!utf8_valid(key.ptr, key.len))
+                return mp_fail(c, j, "map key is not valid UTF-8");
+            if (json_object_getn(j, (const char *)key.ptr, key.len))
+                return mp_fail(c, j, "duplicate key");
+            if (!(e = mp_to_json(c, r))) {
+                json_decref(j);
+                return NULL;
+            }
+            if (json_object_setn_new(j, (const char *)key.ptr, key.len, e))
+                return mp_fail(c, j, "out of memory");
+        }
+        break;
+    default: /* WIRE_MP_EXT */
+        return mp_fail(c, NULL, "msgpack ext values have no JSON form");
+    }
+    return j ? j : mp_fail(c, NULL, "out of memory");
+}
+
+json_t *wire_msgpack_to_json(const void *buf, size_t len, wire_err_t *err)
+{
+    wire_err_t dummy;
+    wire_ctx_t c = {.err = err ? err : &dummy};
+    wire_mp_reader_t r;
+    const char *why = "?";
+
+    c.err->field[0] = c.err->reason[0] = '\0';
+    if (wire_mp_check(buf, len, &why)) {
+        fail(&c, SV_ERR_DECODE, "", -1, "malformed msgpack: %s", why);
+        return NULL;
+    }
+    wire_mp_init(&r, buf, len);
+    return mp_to_json(&c, &r);
+}
+
+json_t *wire_to_json(wire_type_t t, const void *ev)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    json_t *j = NULL;
+
+    SV_ASSERT((unsigned)t < WIRE__CNT);
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    if (enc_obj(&pk, &wire_schemas[t], ev) == 0)
+        j = wire_msgpack_to_json(sb.data, sb.size, NULL);
+    msgpack_sbuffer_destroy(&sb);
+    return j;
+}

@@ -8,6 +8,7 @@
 #   make docs       regenerate docs/configuration.md from the config table
 #   make WERROR=    build without -Werror
 .DEFAULT_GOAL := all
+.SECONDARY:
 SHELL := /bin/bash
 
 BUILD ?= build
@@ -34,7 +35,7 @@ LIB := $(BUILD)/libsavant.a
 
 BINS := $(patsubst ops/%.c,$(BIN)/%,$(wildcard ops/savant-*.c))
 
-TEST_SRCS := $(filter-out tests/fuzz/%,$(wildcard tests/*.c))
+TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 RUNNER := $(BUILD)/tests/run-tests
 GEN_CONFIG_DOC := $(BUILD)/gen-config-doc
@@ -119,8 +120,14 @@ fuzz-build:
 demo: deps
 	@echo "make demo: not yet available — the demo arrives with the feeds/replay issue (see README)"
 
-bench:
-	@echo "make bench: no benchmarks yet — they arrive with the streaming core issue"
+# Benchmarks: programs under tests/bench, measured here and recorded in docs/performance.md.
+BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
+$(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+bench: deps
+	@$(MAKE) --no-print-directory $(BENCHES)
+	@set -e; for b in $(BENCHES); do echo "== $$b"; $$b $(BENCH_SECONDS); done
 
 format-check:
 	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

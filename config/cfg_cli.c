@@ -44,6 +44,10 @@ sv_err_t cfg_cli_finish(cfg_cli_t *cli, cfg_t *cfg, char *const *envp, char *err
         snprintf(errstr, errstr_size, "-X: more than %d overrides", CFG_CLI_OVERRIDES_MAX);
         return SV_ERR_USAGE;
     }
+    /* A -X that cannot be applied even to the defaults is bad usage (exit 2), not a failure. */
+    err = cfg_load(&tmp, NULL, NULL, cli->overrides, cli->n_overrides, errstr, errstr_size);
+    if (err != SV_OK)
+        return SV_ERR_USAGE;
     err = cfg_load(&tmp, cli->file, envp, cli->overrides, cli->n_overrides, errstr, errstr_size);
     if (err != SV_OK)
         return err;

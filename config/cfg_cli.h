@@ -81,7 +81,8 @@ sv_err_t cfg_cli_opt(cfg_cli_t *cli, int opt, const char *optarg);
  * configuration to cli->dump_out.
  * @param envp the environment ("NAME=value", NULL-terminated, e.g. `environ`); borrowed.
  * @returns SV_OK: loaded, carry on; SV_AGAIN: loaded and printed for --dump-config, exit with
- *          status 0 (not an error); SV_ERR_USAGE for a malformed or excess -X (exit status 2);
+ *          status 0 (not an error); SV_ERR_USAGE for a -X that is malformed, in excess, or names an
+ *          unknown key or a bad value (exit status 2);
  *          the errors of cfg_load() otherwise (exit status 1). errstr names the key and the
  *          source. On error *cfg is unchanged and the log module untouched.
  * @locality main thread, at start-up (the log settings are process-wide)

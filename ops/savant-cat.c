@@ -389,7 +389,9 @@ static int cat_produce(const cat_opts_t *o, const cfg_t *cfg)
     conf = kconf_new(o, errstr, sizeof(errstr));
     if (!ev || !conf)
         goto fail;
+    /* A CLI waits 30 s for an unreachable broker, not librdkafka's default of 5 minutes. */
     if (kconf_set(conf, "partitioner", "murmur2_random", errstr, sizeof(errstr)) ||
+        kconf_set(conf, "message.timeout.ms", "30000", errstr, sizeof(errstr)) ||
         kconf_set(conf, "enable.idempotence", "true", errstr, sizeof(errstr)) ||
         kconf_set(conf, "linger.ms", "5", errstr, sizeof(errstr)))
         goto fail;
@@ -505,17 +507,18 @@ int main(int argc, char **argv)
     cfg_t cfg;
     int opt;
 
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
     }
-    mode = argv[1];
-    if (strcmp(mode, "consume") != 0 && strcmp(mode, "produce") != 0) {
+    /* The mode comes first; without one only --help and config options (--dump-config) make sense. */
+    mode = argv[1][0] == '-' ? NULL : argv[1];
+    if (mode && strcmp(mode, "consume") != 0 && strcmp(mode, "produce") != 0) {
         fprintf(stderr, "savant-cat: unknown mode '%s' (consume, produce)\n", mode);
         return 2;
     }
     cfg_cli_init(&cli);
-    optind = 2;
+    optind = mode ? 2 : 1;
     while ((opt = getopt_long(argc, argv, CFG_CLI_SHORTOPTS "b:t:o:G:en:vh", lopts, NULL)) != -1) {
         switch (opt) {
         case 'b': o.brokers = optarg; break;
@@ -553,6 +556,10 @@ int main(int argc, char **argv)
     default: /* a bad config file, variable or value */
         fprintf(stderr, "savant-cat: %s\n", errstr);
         return 1;
+    }
+    if (!mode) {
+        fprintf(stderr, "savant-cat: a mode is needed first (consume, produce)\n");
+        return 2;
     }
     if (!o.brokers)
         o.brokers = cfg.kafka_brokers;

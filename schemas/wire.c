@@ -786,6 +786,24 @@ static sv_err_t chk_outcome(wire_ctx_t *c, const void *st)
     return SV_OK;
 }
 
+/* One quote names each outcome once per line: a repeated (name, point) would make the price of
+ * that outcome ambiguous. The same name on different points (alternate lines) is allowed. */
+static sv_err_t chk_odds(wire_ctx_t *c, const void *st)
+{
+    const wire_odds_t *o = st;
+    for (size_t j = 1; j < o->outcome_cnt; j++) {
+        const wire_outcome_t *b = &o->outcomes[j];
+        for (size_t i = 0; i < j; i++) {
+            const wire_outcome_t *a = &o->outcomes[i];
+            bool ap = a->present & WIRE_OUTCOME_HAS_POINT, bp = b->present & WIRE_OUTCOME_HAS_POINT;
+            if (ap == bp && (!ap || a->point == b->point) && strcmp(a->name, b->name) == 0)
+                return fail(c, SV_ERR_SCHEMA, "outcomes", (long)j,
+                            "repeats outcomes[%zu] (same name and point)", i);
+        }
+    }
+    return SV_OK;
+}
+
 static sv_err_t chk_game(wire_ctx_t *c, const void *st)
 {
     const wire_game_t *g = st;
@@ -1087,7 +1105,7 @@ static sv_err_t key_score(const void *ev, char *buf, size_t size);
 static sv_err_t key_grade(const void *ev, char *buf, size_t size);
 
 static const wire_schema_t wire_schemas[WIRE__CNT] = {
-    [WIRE_ODDS] = SCHEMA("odds", wire_odds_t, odds_fields,
+    [WIRE_ODDS] = SCHEMA("odds", wire_odds_t, odds_fields, .post = chk_odds,
                          .key_off = offsetof(wire_odds_t, event_id)),
     [WIRE_GAME] = SCHEMA("game", wire_game_t, game_fields, .post = chk_game,
                          .key_off = offsetof(wire_game_t, event_id)),

@@ -171,6 +171,18 @@ static const char *jlist(const char *key, const char *item, int n)
     return buf;
 }
 
+/* {"outcomes":[{"name":"O0","price":100},{"name":"O1",...}, ...]}: n outcomes, distinct names. */
+static const char *joutcomes(int n)
+{
+    static char buf[16384];
+    size_t o = (size_t)snprintf(buf, sizeof(buf), "{\"outcomes\":[");
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s{\"name\":\"O%d\",\"price\":100}",
+                              i ? "," : "", i);
+    snprintf(buf + o, sizeof(buf) - o, "]}");
+    return buf;
+}
+
 static const char *jstr(const char *key, char ch, int n)
 {
     static char buf[4096];
@@ -1451,6 +1463,16 @@ int test_0121_wire_odds_rules(void)
         {"{\"outcomes\":[{\"name\":\"Over\",\"price\":-110,\"point\":220}]}", NULL, NULL, NULL},
         {"{\"outcomes\":[{\"name\":\"\",\"price\":-110}]}", NULL, "outcomes[0].name",
          "must not be empty"},
+        /* one (name, point) once per quote; alternate lines of one name are fine */
+        {"{\"outcomes\":[{\"name\":\"A\",\"price\":-110},{\"name\":\"B\",\"price\":100},"
+         "{\"name\":\"A\",\"price\":120}]}", NULL, "outcomes[2]",
+         "repeats outcomes[0] (same name and point)"},
+        {"{\"outcomes\":[{\"name\":\"Over\",\"price\":-110,\"point\":220.5},"
+         "{\"name\":\"Over\",\"price\":-105,\"point\":220.5}]}", NULL, "outcomes[1]",
+         "repeats outcomes[0] (same name and point)"},
+        {"{\"outcomes\":[{\"name\":\"Over\",\"price\":-110,\"point\":220.5},"
+         "{\"name\":\"Over\",\"price\":-130,\"point\":219.5},"
+         "{\"name\":\"Over\",\"price\":-150}]}", NULL, NULL, NULL},
         {"{\"outcomes\":[{\"price\":-110}]}", NULL, "outcomes[0].name", "required field missing"},
         {"{\"outcomes\":[{\"name\":\"Los Angeles Lakers Los Angeles Lakers Los Angeles Lakers "
          "Los Angeles Lakers Los Angeles Lakers xx\",\"price\":-110}]}", NULL, "outcomes[0].name",
@@ -1458,11 +1480,9 @@ int test_0121_wire_odds_rules(void)
     };
     T_BEGIN;
     T_ASSERT_INT(check_rules(WIRE_ODDS, odds_json, rules, SV_ARRAY_SIZE(rules)), ==, 0);
-    T_ASSERT_INT(check1(WIRE_ODDS, odds_json, jlist("outcomes", "{\"name\":\"A\",\"price\":100}",
-                                                    64), NULL, NULL, NULL), ==, 0);
-    T_ASSERT_INT(check1(WIRE_ODDS, odds_json, jlist("outcomes", "{\"name\":\"A\",\"price\":100}",
-                                                    65), NULL, "outcomes", "more than 64 entries"),
-                 ==, 0);
+    T_ASSERT_INT(check1(WIRE_ODDS, odds_json, joutcomes(64), NULL, NULL, NULL), ==, 0);
+    T_ASSERT_INT(check1(WIRE_ODDS, odds_json, joutcomes(65), NULL, "outcomes",
+                        "more than 64 entries"), ==, 0);
     T_END;
 }
 

@@ -103,7 +103,7 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	    mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 	    echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
-	    $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -print_final_stats=1 \
+	    $(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -dict=tests/fuzz/wire.dict -print_final_stats=1 \
 	        $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$${t#fuzz-} 2>&1 | tail -n 12; \
 	    test $${PIPESTATUS[0]} -eq 0 || { echo "fuzz: $$t found a crash"; exit 1; }; \
 	done; echo "fuzz: all targets clean"

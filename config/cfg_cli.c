@@ -66,6 +66,24 @@ sv_err_t cfg_cli_finish(cfg_cli_t *cli, cfg_t *cfg, char *const *envp, char *err
     return SV_OK;
 }
 
+int cfg_cli_main(cfg_cli_t *cli, cfg_t *cfg, char *const *envp, const char *prog)
+{
+    char errstr[512];
+
+    switch (cfg_cli_finish(cli, cfg, envp, errstr, sizeof(errstr))) {
+    case SV_OK:
+        return -1;
+    case SV_AGAIN: /* --dump-config printed it */
+        return 0;
+    case SV_ERR_USAGE:
+        fprintf(stderr, "%s: %s\n", prog, errstr);
+        return 2;
+    default: /* a bad config file, variable or value */
+        fprintf(stderr, "%s: %s\n", prog, errstr);
+        return 1;
+    }
+}
+
 void cfg_cli_usage(FILE *out)
 {
     fputs("  -c, --config FILE      read the config file FILE (default: $SAVANT_CONFIG, else "

@@ -91,6 +91,16 @@ sv_err_t cfg_cli_finish(cfg_cli_t *cli, cfg_t *cfg, char *const *envp, char *err
                         size_t errstr_size);
 
 /**
+ * @brief cfg_cli_finish() for a main(): on error prints "PROG: reason" on stderr.
+ * @param prog the binary's name, for the message
+ * @returns -1 to carry on with *cfg loaded; otherwise the exit status for main() to return:
+ *          0 after --dump-config printed, 2 for bad usage (a bad -X), 1 for a bad config file or
+ *          environment variable.
+ * @locality main thread, at start-up
+ */
+int cfg_cli_main(cfg_cli_t *cli, cfg_t *cfg, char *const *envp, const char *prog);
+
+/**
  * @brief Print the --help lines of the options cfg_cli owns, indented by two spaces.
  * @locality any thread
  */

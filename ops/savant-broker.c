@@ -133,18 +133,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    switch (cfg_cli_finish(&cli, &cfg, environ, errstr, sizeof(errstr))) {
-    case SV_OK:
-        break;
-    case SV_AGAIN: /* --dump-config printed it */
-        return 0;
-    case SV_ERR_USAGE:
-        fprintf(stderr, "savant-broker: %s\n", errstr);
-        return 2;
-    default: /* a bad config file, variable or value */
-        fprintf(stderr, "savant-broker: %s\n", errstr);
-        return 1;
-    }
+    if ((rc = cfg_cli_main(&cli, &cfg, environ, "savant-broker")) >= 0)
+        return rc;
+    rc = 1;
 
     /* The mock cluster needs a client handle to live in; nothing is produced through it. */
     conf = rd_kafka_conf_new();

@@ -501,11 +501,11 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     cat_opts_t o = {NULL, NULL, NULL, NULL, 0, 0, 0};
-    char errstr[512], *end;
+    char *end;
     const char *mode;
     cfg_cli_t cli;
     cfg_t cfg;
-    int opt;
+    int opt, rc;
 
     if (argc < 2) {
         usage(stderr);
@@ -547,16 +547,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "savant-cat: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
-    switch (cfg_cli_finish(&cli, &cfg, environ, errstr, sizeof(errstr))) {
-    case SV_OK: break;
-    case SV_AGAIN: return 0;
-    case SV_ERR_USAGE:
-        fprintf(stderr, "savant-cat: %s\n", errstr);
-        return 2;
-    default: /* a bad config file, variable or value */
-        fprintf(stderr, "savant-cat: %s\n", errstr);
-        return 1;
-    }
+    if ((rc = cfg_cli_main(&cli, &cfg, environ, "savant-cat")) >= 0)
+        return rc;
     if (!mode) {
         fprintf(stderr, "savant-cat: a mode is needed first (consume, produce)\n");
         return 2;

@@ -772,8 +772,12 @@ int test_0209_cfg_cli(void)
     cfg_cli_init(&cli);
     cfg_cli_opt(&cli, 'X', "log.level=debug");
     cfg_cli_opt(&cli, 'X', "kafka.exactly_once=maybe");
-    T_ASSERT_INT(cfg_cli_finish(&cli, &cfg, NULL, err, sizeof(err)), ==, SV_ERR_INVALID);
+    /* a -X that cannot be applied is bad usage (exit 2); a bad file is a failure (exit 1) */
+    T_ASSERT_INT(cfg_cli_finish(&cli, &cfg, NULL, err, sizeof(err)), ==, SV_ERR_USAGE);
     T_ASSERT_STR(err, "-X: kafka.exactly_once: expected true/false, got 'maybe'");
+    cfg_cli_init(&cli);
+    cfg_cli_opt(&cli, 'c', "/nonexistent/savant.conf");
+    T_ASSERT_INT(cfg_cli_finish(&cli, &cfg, NULL, err, sizeof(err)), ==, SV_ERR_IO);
     T_ASSERT_INT(log_level_cur, ==, LOG_LVL_WARN);
     T_ASSERT_INT(cfg.log_level, ==, LOG_LVL_WARN);
     cfg_cli_init(&cli);

@@ -50,7 +50,13 @@ case "$(cat "$TMP/b")" in 8?|de) ;; *) fail "click value does not start with a m
 
 # -o and -n: the last message only, then exit.
 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.game.v1 -e >/dev/null 2>&1 && fail "unknown topic accepted"
-"$BIN/savant-cat" consume -b "$BROKERS" -t savant.odds.v1 -o -1 -e | jq -r '._offset' | wc -l > "$TMP/c"
-[ "$(cat "$TMP/c")" -ge 1 ] || fail "-o -1 gave no message"
+# -o -1 gives the last message of every partition; -o 1 all but the first of each.
+jq -r '"\(._partition) \(._offset)"' "$TMP/odds.out" | sort -n -k1,1 -k2,2 > "$TMP/po"
+awk '{last[$1]=$0} END {for (p in last) print last[p]}' "$TMP/po" | sort > "$TMP/want"
+"$BIN/savant-cat" consume -b "$BROKERS" -t savant.odds.v1 -o -1 -e | jq -r '"\(._partition) \(._offset)"' | sort > "$TMP/got"
+assert_files_eq "messages with -o -1" "$TMP/want" "$TMP/got"
+awk '$2 >= 1' "$TMP/po" | sort > "$TMP/want"
+"$BIN/savant-cat" consume -b "$BROKERS" -t savant.odds.v1 -o 1 -e | jq -r '"\(._partition) \(._offset)"' | sort > "$TMP/got"
+assert_files_eq "messages with -o 1" "$TMP/want" "$TMP/got"
 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.odds.v1 -n 2 | grep -c . > "$TMP/c"
 assert_eq "messages with -n 2" 2 "$(cat "$TMP/c")"

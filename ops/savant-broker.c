@@ -22,6 +22,7 @@
 #include "cfg.h"
 #include "cfg_cli.h"
 #include "log.h"
+#include "sv_kafka.h"
 #include "sv_err.h"
 #include "wire.h"
 
@@ -139,6 +140,7 @@ int main(int argc, char **argv)
 
     /* The mock cluster needs a client handle to live in; nothing is produced through it. */
     conf = rd_kafka_conf_new();
+    sv_kafka_conf_set_log(conf);
     if (rd_kafka_conf_set(conf, "client.id", "savant-broker", errstr, sizeof(errstr)) !=
         RD_KAFKA_CONF_OK)
         goto fail;

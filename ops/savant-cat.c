@@ -27,6 +27,7 @@
 #include "cfg.h"
 #include "cfg_cli.h"
 #include "log.h"
+#include "sv_kafka.h"
 #include "sv_err.h"
 #include "wire.h"
 
@@ -91,6 +92,7 @@ static rd_kafka_conf_t *kconf_new(const cat_opts_t *o, char *errstr, size_t size
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
 
+    sv_kafka_conf_set_log(conf);
     if (kconf_set(conf, "bootstrap.servers", o->brokers, errstr, size) ||
         kconf_set(conf, "client.id", "savant-cat", errstr, size) ||
         (o->verbose && kconf_set(conf, "debug", "broker,topic,msg,cgrp", errstr, size))) {
@@ -549,6 +551,8 @@ int main(int argc, char **argv)
     }
     if ((rc = cfg_cli_main(&cli, &cfg, environ, "savant-cat")) >= 0)
         return rc;
+    if (o.verbose)
+        log_level_set(LOG_LVL_DEBUG); /* librdkafka's debug lines come through the log module */
     if (!mode) {
         fprintf(stderr, "savant-cat: a mode is needed first (consume, produce)\n");
         return 2;

@@ -21,7 +21,7 @@ CC ?= cc
 PKGS := rdkafka libevent msgpack hiredis jansson libpq libcrypto
 WARN := -std=c11 -Wall -Wextra $(WERROR) -Wstrict-prototypes -Wmissing-prototypes \
         -Wold-style-definition -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
-INCS := -Icommon -Ischemas -Iconfig
+INCS := -Icommon -Ischemas -Iconfig -Iengine -Iconsumers -Iproducers
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE $(INCS)
@@ -29,7 +29,9 @@ CFLAGS += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN)
 LDLIBS += $(PKG_LIBS) -lm -lpthread
 
-LIB_SRCS := $(wildcard common/*.c) $(wildcard schemas/*.c) $(wildcard config/*.c)
+LIB_SRCS := $(wildcard common/*.c) $(wildcard schemas/*.c) $(wildcard config/*.c) \
+            $(filter-out engine/main.c,$(wildcard engine/*.c engine/*/*.c)) \
+            $(wildcard consumers/*.c) $(wildcard producers/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libsavant.a
 

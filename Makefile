@@ -35,7 +35,7 @@ LIB_SRCS := $(wildcard common/*.c) $(wildcard schemas/*.c) $(wildcard config/*.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libsavant.a
 
-BINS := $(patsubst ops/%.c,$(BIN)/%,$(wildcard ops/savant-*.c))
+BINS := $(patsubst ops/%.c,$(BIN)/%,$(wildcard ops/savant-*.c)) $(BIN)/savant-engine
 
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
@@ -54,6 +54,10 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(BIN)/savant-%: $(BUILD)/ops/savant-%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BIN)/savant-engine: $(BUILD)/engine/main.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -1,0 +1,237 @@
+/*
+ * kin — Kafka input of the engine: group consumer on the loop, batches, the at-least-once
+ * barrier between a batch's outputs and its offsets.
+ */
+#include "kin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sv_kafka.h"
+#include "sv_util.h"
+
+struct kin {
+    rd_kafka_t *rk;                          /* the consumer */
+    rd_kafka_queue_t *rkq;                   /* its consumer queue, wakes the loop */
+    int pipefd[2];                           /* written by librdkafka when rkq becomes non-empty */
+    struct event *ev;                        /* EV_READ on pipefd[0]; also activated by hand */
+    kin_msg_cb *cb;                          /* per message */
+    void *cb_arg;                            /* its argument */
+    size_t batch_max;                        /* messages per batch */
+    rd_kafka_topic_partition_list_t *batch;  /* next offsets of the batch in flight */
+    size_t pending;                          /* outputs of the batch not yet acknowledged */
+    bool in_flight;                          /* a batch is drained, waiting for its acks */
+    bool stopping;                           /* kin_stop() called */
+    unsigned long long consumed;             /* messages handed to cb */
+};
+
+/* Records that offset `off` of topic/partition is done: the stored offset becomes off + 1. */
+static void kin_batch_note(kin_t *ki, const char *topic, int32_t part, int64_t off)
+{
+    rd_kafka_topic_partition_t *tp =
+        rd_kafka_topic_partition_list_find(ki->batch, topic, part);
+    if (!tp)
+        tp = rd_kafka_topic_partition_list_add(ki->batch, topic, part);
+    if (off + 1 > tp->offset)
+        tp->offset = off + 1;
+}
+
+/* Every output of the batch is acknowledged: store its offsets and allow the next batch. */
+static void kin_batch_complete(kin_t *ki)
+{
+    if (ki->batch->cnt > 0) {
+        rd_kafka_resp_err_t err = rd_kafka_offsets_store(ki->rk, ki->batch);
+        /* a partition revoked meanwhile refuses its offset: its next owner redoes the work */
+        if (err)
+            LOG_WARN("kin", "offsets_store_failed", "err=%s", rd_kafka_err2name(err));
+        rd_kafka_topic_partition_list_destroy(ki->batch);
+        ki->batch = rd_kafka_topic_partition_list_new(16);
+    }
+    ki->in_flight = false;
+    if (!ki->stopping)
+        event_active(ki->ev, EV_READ, 0); /* messages may already wait: the pipe fires once */
+}
+
+static void kin_drain(kin_t *ki)
+{
+    size_t n = 0;
+
+    if (ki->in_flight || ki->stopping)
+        return;
+    while (n < ki->batch_max) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(ki->rk, 0);
+        if (!m)
+            break;
+        if (m->err) {
+            if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                LOG_WARN("kin", "consume_error", "err=%s msg=\"%s\"", rd_kafka_err2name(m->err),
+                         rd_kafka_message_errstr(m));
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        ki->cb(m, ki->cb_arg);
+        ki->consumed++;
+        kin_batch_note(ki, rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+        rd_kafka_message_destroy(m);
+        n++;
+    }
+    if (n == 0)
+        return;
+    ki->in_flight = true;
+    if (ki->pending == 0)
+        kin_batch_complete(ki);
+}
+
+static void kin_on_readable(evutil_socket_t fd, short what, void *arg)
+{
+    char buf[64];
+    UNUSED(what);
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    kin_drain(arg);
+}
+
+void kin_hold(kin_t *ki)
+{
+    ki->pending++;
+}
+
+void kin_release(kin_t *ki)
+{
+    SV_ASSERT(ki->pending > 0);
+    if (--ki->pending == 0 && ki->in_flight)
+        kin_batch_complete(ki);
+}
+
+void kin_stop(kin_t *ki)
+{
+    ki->stopping = true;
+}
+
+bool kin_idle(const kin_t *ki)
+{
+    return !ki->in_flight;
+}
+
+unsigned long long kin_consumed(const kin_t *ki)
+{
+    return ki->consumed;
+}
+
+static int kconf(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr, size_t size)
+{
+    return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
+}
+
+kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *topics,
+               size_t topic_cnt, size_t batch_max, kin_msg_cb *cb, void *arg, char *errstr,
+               size_t errstr_size)
+{
+    kin_t *ki = calloc(1, sizeof(*ki));
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_topic_partition_list_t *sub = NULL;
+    char num[32];
+
+    if (!ki) {
+        snprintf(errstr, errstr_size, "out of memory");
+        goto fail;
+    }
+    ki->pipefd[0] = ki->pipefd[1] = -1;
+    ki->cb = cb;
+    ki->cb_arg = arg;
+    ki->batch_max = batch_max;
+    ki->batch = rd_kafka_topic_partition_list_new(16);
+    sv_kafka_conf_set_log(conf);
+    snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_commit_interval_ms);
+    if (kconf(conf, "bootstrap.servers", cfg->kafka_brokers, errstr, errstr_size) ||
+        kconf(conf, "client.id", "savant-engine", errstr, errstr_size) ||
+        kconf(conf, "group.id", cfg->kafka_group, errstr, errstr_size) ||
+        kconf(conf, "enable.auto.offset.store", "false", errstr, errstr_size) ||
+        kconf(conf, "enable.auto.commit", "true", errstr, errstr_size) ||
+        kconf(conf, "auto.commit.interval.ms", num, errstr, errstr_size) ||
+        kconf(conf, "auto.offset.reset", "earliest", errstr, errstr_size) ||
+        kconf(conf, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size))
+        goto fail;
+    snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_session_timeout_ms);
+    if (kconf(conf, "session.timeout.ms", num, errstr, errstr_size) ||
+        kconf(conf, "heartbeat.interval.ms",
+              cfg->kafka_session_timeout_ms >= 3000 ? "1000" : "300", errstr, errstr_size))
+        goto fail;
+    ki->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size);
+    if (!ki->rk)
+        goto fail;
+    conf = NULL;
+    rd_kafka_poll_set_consumer(ki->rk);
+    sub = rd_kafka_topic_partition_list_new((int)topic_cnt);
+    for (size_t i = 0; i < topic_cnt; i++)
+        rd_kafka_topic_partition_list_add(sub, topics[i], RD_KAFKA_PARTITION_UA);
+    if (rd_kafka_subscribe(ki->rk, sub)) {
+        snprintf(errstr, errstr_size, "cannot subscribe to the input topics");
+        goto fail;
+    }
+    if (pipe2(ki->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
+        snprintf(errstr, errstr_size, "pipe: %s", strerror(errno));
+        goto fail;
+    }
+    ki->rkq = rd_kafka_queue_get_consumer(ki->rk);
+    rd_kafka_queue_io_event_enable(ki->rkq, ki->pipefd[1], "1", 1);
+    ki->ev = event_new(base, ki->pipefd[0], EV_READ | EV_PERSIST, kin_on_readable, ki);
+    if (!ki->ev || event_add(ki->ev, NULL) != 0) {
+        snprintf(errstr, errstr_size, "cannot add the consumer's event to the loop");
+        goto fail;
+    }
+    event_active(ki->ev, EV_READ, 0); /* anything queued before the fd was set never signals */
+    rd_kafka_topic_partition_list_destroy(sub);
+    return ki;
+fail:
+    if (sub)
+        rd_kafka_topic_partition_list_destroy(sub);
+    if (conf)
+        rd_kafka_conf_destroy(conf);
+    kin_free(ki);
+    return NULL;
+}
+
+sv_err_t kin_close(kin_t *ki)
+{
+    rd_kafka_resp_err_t err = rd_kafka_commit(ki->rk, NULL, 0);
+    sv_err_t rc = SV_OK;
+
+    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        LOG_ERROR("kin", "commit_failed", "err=%s", rd_kafka_err2name(err));
+        rc = SV_ERR_KAFKA;
+    }
+    err = rd_kafka_consumer_close(ki->rk);
+    if (err) {
+        LOG_ERROR("kin", "close_failed", "err=%s", rd_kafka_err2name(err));
+        rc = SV_ERR_KAFKA;
+    }
+    return rc;
+}
+
+void kin_free(kin_t *ki)
+{
+    if (!ki)
+        return;
+    if (ki->ev)
+        event_free(ki->ev);
+    if (ki->rkq) {
+        rd_kafka_queue_io_event_enable(ki->rkq, -1, NULL, 0);
+        rd_kafka_queue_destroy(ki->rkq);
+    }
+    if (ki->rk)
+        rd_kafka_destroy(ki->rk);
+    if (ki->batch)
+        rd_kafka_topic_partition_list_destroy(ki->batch);
+    if (ki->pipefd[0] >= 0)
+        close(ki->pipefd[0]);
+    if (ki->pipefd[1] >= 0)
+        close(ki->pipefd[1]);
+    free(ki);
+}

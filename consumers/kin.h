@@ -1,0 +1,67 @@
+/*
+ * kin — the engine's Kafka input: a consumer-group member whose queue wakes the libevent loop
+ * (rd_kafka_queue_io_event_enable on a pipe; no polling thread, no timer while idle), drained in
+ * batches with an at-least-once barrier.
+ *
+ * A batch is up to batch_max messages drained without blocking; each is handed to the message
+ * callback. While the callback produces outputs it calls kin_hold() once per output, and each
+ * output's delivery report calls kin_release(). When the batch is drained and every output is
+ * acknowledged, the offsets after the batch's messages are stored (auto-commit writes them to the
+ * group every kafka.commit_interval_ms), and the next batch starts. So an offset is never
+ * committed before every output of its message is acknowledged (DESIGN.md §6).
+ */
+#ifndef SV_KIN_H
+#define SV_KIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <event2/event.h>
+#include <librdkafka/rdkafka.h>
+
+#include "cfg.h"
+#include "sv_err.h"
+
+typedef struct kin kin_t;
+
+/* Called on the loop for each consumed message; m is borrowed until the callback returns. */
+typedef void (kin_msg_cb)(const rd_kafka_message_t *m, void *arg);
+
+/**
+ * @brief Join group kafka.group, subscribe to the topics and attach to base.
+ * @param topics full topic names, borrowed for the call
+ * @returns the consumer, or NULL with errstr filled. Caller frees with kin_free().
+ * @locality main loop
+ */
+kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *topics,
+               size_t topic_cnt, size_t batch_max, kin_msg_cb *cb, void *arg, char *errstr,
+               size_t errstr_size);
+
+/** @brief One more output of the current batch awaits acknowledgement. @locality main loop */
+void kin_hold(kin_t *ki);
+
+/** @brief An output of the current batch was acknowledged. @locality main loop */
+void kin_release(kin_t *ki);
+
+/**
+ * @brief Stop taking new batches; the batch in flight still completes and stores its offsets.
+ * @locality main loop
+ */
+void kin_stop(kin_t *ki);
+
+/** @brief True when no batch is in flight (after kin_stop: safe to close). */
+bool kin_idle(const kin_t *ki);
+
+/** @brief Messages consumed so far. */
+unsigned long long kin_consumed(const kin_t *ki);
+
+/**
+ * @brief Commit the stored offsets synchronously and leave the group (blocks: shutdown only).
+ * @returns SV_OK or SV_ERR_KAFKA (logged).
+ */
+sv_err_t kin_close(kin_t *ki);
+
+/** @brief Detach from the loop and destroy the consumer. Accepts NULL. */
+void kin_free(kin_t *ki);
+
+#endif

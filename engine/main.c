@@ -1,0 +1,279 @@
+/*
+ * savant-engine — the daemon: one libevent loop that consumes the input topics in a consumer
+ * group, decodes and validates every message, updates the state and emits the outputs, with
+ * at-least-once delivery (an input's offset is stored only after all its outputs are
+ * acknowledged; see consumers/kin.h).
+ *
+ * An input that does not decode or validate becomes a dead letter on savant.dlq.v1 — the reason,
+ * its source coordinates and its original bytes — and its offset is committed like any other;
+ * nothing in an input can crash the engine. SIGINT/SIGTERM: stop taking input, wait (at most 5 s)
+ * for the outputs in flight, commit, leave the group, exit 0.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <librdkafka/rdkafka.h>
+
+#include "cfg.h"
+#include "cfg_cli.h"
+#include "kin.h"
+#include "kout.h"
+#include "log.h"
+#include "sv_util.h"
+#include "wire.h"
+
+#define ENG_TOPIC_MAX 320
+#define ENG_SHUTDOWN_S 5
+
+extern char **environ;
+
+/* The engine: the loop and everything attached to it. */
+typedef struct eng {
+    struct event_base *base;             /* the one loop */
+    cfg_t cfg;                           /* effective configuration */
+    kin_t *kin;                          /* input */
+    kout_t *kout;                        /* output */
+    struct event *sigint, *sigterm;      /* shutdown requests */
+    struct event *shutdown_tick;         /* polls for the end of in-flight work while stopping */
+    int shutdown_ticks;                  /* 100 ms ticks spent stopping */
+    char dlq_topic[ENG_TOPIC_MAX];       /* prefix + dlq.v1 */
+    msgpack_sbuffer sbuf;                /* reused output buffer */
+    msgpack_packer pk;                   /* writes into sbuf */
+    union {                              /* the decoded input, reused */
+        wire_odds_t odds;
+        wire_game_t game;
+        wire_context_t context;
+        wire_click_t click;
+    } in;
+    unsigned long long dlq_cnt;          /* dead letters emitted */
+    unsigned long long valid_cnt[WIRE__CNT]; /* valid inputs by type */
+    int rc;                              /* exit status */
+} eng_t;
+
+/* The input topics, their types, and what a valid event of each does. */
+typedef struct eng_input {
+    const char *suffix; /* topic after the prefix */
+    wire_type_t type;   /* its schema */
+} eng_input_t;
+
+static const eng_input_t eng_inputs[] = {
+    {"odds.v1", WIRE_ODDS},
+    {"games.v1", WIRE_GAME},
+    {"context.v1", WIRE_CONTEXT},
+    {"clicks.v1", WIRE_CLICK},
+};
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: savant-engine [-c FILE] [-X key=value]... [--dump-config]\n"
+            "\n"
+            "Consumes savant.odds.v1, games.v1, context.v1 and clicks.v1 in consumer group\n"
+            "kafka.group from kafka.brokers, validates every event (invalid ones go to\n"
+            "savant.dlq.v1 with the reason and the original bytes) and emits the outputs with\n"
+            "at-least-once delivery. Runs until SIGINT/SIGTERM.\n"
+            "\n");
+    cfg_cli_usage(fp);
+    fprintf(fp, "  -h, --help             this text\n\n"
+                "Exit status: 0 after SIGINT/SIGTERM, 1 on failure, 2 on bad usage.\n");
+}
+
+/* Delivery report of any output: one fewer output of the batch in flight. */
+static void eng_on_ack(void *opaque, rd_kafka_resp_err_t err, void *arg)
+{
+    eng_t *e = arg;
+    UNUSED(opaque);
+    if (err) {
+        /* message.timeout.ms is infinite, so only a permanent error gets here: without the
+         * output the input must not be committed, so stop and let a restart redo it */
+        LOG_ERROR("eng", "output_lost", "err=%s", rd_kafka_err2name(err));
+        e->rc = 1;
+        event_base_loopbreak(e->base);
+        return;
+    }
+    kin_release(e->kin);
+}
+
+/* Produces the encoded value in e->sbuf as one output of the current input. */
+static void eng_emit(eng_t *e, const char *topic, const char *key, int64_t ts)
+{
+    kin_hold(e->kin);
+    if (kout_produce(e->kout, topic, key, strlen(key), e->sbuf.data, e->sbuf.size, ts, NULL) !=
+        SV_OK) {
+        kin_release(e->kin);
+        e->rc = 1;
+        event_base_loopbreak(e->base);
+    }
+}
+
+static void eng_dead_letter(eng_t *e, const rd_kafka_message_t *m, const wire_err_t *werr)
+{
+    wire_dlq_t d;
+    wire_err_t err2;
+    char key[WIRE_KEY_MAX];
+    rd_kafka_timestamp_type_t tstype;
+    int64_t ts = rd_kafka_message_timestamp(m, &tstype);
+
+    memset(&d, 0, sizeof(d));
+    d.v = WIRE_VERSION;
+    d.ts = ts >= 1 && ts <= WIRE_TS_MAX ? ts : 1; /* the input's own time, never the clock */
+    sv_strlcpy(d.src_topic, rd_kafka_topic_name(m->rkt), sizeof(d.src_topic));
+    d.src_partition = m->partition;
+    d.src_offset = m->offset;
+    wire_err_str(werr, d.error, sizeof(d.error));
+    d.orig = m->payload;
+    d.orig_len = m->len <= WIRE_DLQ_BYTES_MAX ? m->len : WIRE_DLQ_BYTES_MAX;
+    msgpack_sbuffer_clear(&e->sbuf);
+    SV_ASSERT(wire_encode(WIRE_DLQ, &d, &e->pk, &err2) == SV_OK);
+    SV_ASSERT(wire_key(WIRE_DLQ, &d, key, sizeof(key)) == SV_OK);
+    LOG_WARN("eng", "dead_letter", "topic=%s part=%d offset=%lld error=\"%s\"", d.src_topic,
+             (int)m->partition, (long long)m->offset, d.error);
+    eng_emit(e, e->dlq_topic, key, d.ts);
+    e->dlq_cnt++;
+}
+
+static const eng_input_t *eng_input_for(const eng_t *e, const char *topic)
+{
+    size_t plen = strlen(e->cfg.kafka_topic_prefix);
+    for (size_t i = 0; i < SV_ARRAY_SIZE(eng_inputs); i++)
+        if (strncmp(topic, e->cfg.kafka_topic_prefix, plen) == 0 &&
+            strcmp(topic + plen, eng_inputs[i].suffix) == 0)
+            return &eng_inputs[i];
+    return NULL;
+}
+
+static void eng_on_message(const rd_kafka_message_t *m, void *arg)
+{
+    eng_t *e = arg;
+    const eng_input_t *in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
+    wire_err_t werr;
+
+    SV_ASSERT(in); /* we subscribe to nothing else */
+    if (!m->payload) {
+        snprintf(werr.field, sizeof(werr.field), "%s", "");
+        snprintf(werr.reason, sizeof(werr.reason), "empty message (tombstone)");
+        eng_dead_letter(e, m, &werr);
+        return;
+    }
+    if (wire_decode(in->type, m->payload, m->len, &e->in, &werr) != SV_OK) {
+        eng_dead_letter(e, m, &werr);
+        return;
+    }
+    e->valid_cnt[in->type]++;
+}
+
+static void eng_shutdown_check(evutil_socket_t fd, short what, void *arg)
+{
+    eng_t *e = arg;
+    UNUSED(fd);
+    UNUSED(what);
+    kout_poll(e->kout);
+    if (kin_idle(e->kin) || ++e->shutdown_ticks >= ENG_SHUTDOWN_S * 10) {
+        if (!kin_idle(e->kin))
+            LOG_WARN("eng", "shutdown_timeout", "inflight=%zu", kout_inflight(e->kout));
+        event_base_loopbreak(e->base);
+    }
+}
+
+static void eng_on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    eng_t *e = arg;
+    struct timeval tick = {0, 100000};
+    UNUSED(what);
+    if (e->shutdown_tick)
+        return;
+    LOG_INFO("eng", "stopping", "signal=%d", (int)sig);
+    kin_stop(e->kin);
+    e->shutdown_tick = event_new(e->base, -1, EV_PERSIST, eng_shutdown_check, e);
+    event_add(e->shutdown_tick, &tick);
+    eng_shutdown_check(-1, 0, e);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CFG_CLI_LONGOPTS,
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    static eng_t e; /* large (decoded input union); one per process */
+    char errstr[512], topics[SV_ARRAY_SIZE(eng_inputs)][ENG_TOPIC_MAX];
+    const char *topicv[SV_ARRAY_SIZE(eng_inputs)];
+    cfg_cli_t cli;
+    int opt, rc;
+
+    cfg_cli_init(&cli);
+    while ((opt = getopt_long(argc, argv, CFG_CLI_SHORTOPTS "h", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            usage(stdout);
+            return 0;
+        }
+        if (cfg_cli_opt(&cli, opt, optarg) != SV_OK) {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "savant-engine: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if ((rc = cfg_cli_main(&cli, &e.cfg, environ, "savant-engine")) >= 0)
+        return rc;
+
+    signal(SIGPIPE, SIG_IGN);
+    msgpack_sbuffer_init(&e.sbuf);
+    msgpack_packer_init(&e.pk, &e.sbuf, msgpack_sbuffer_write);
+    snprintf(e.dlq_topic, sizeof(e.dlq_topic), "%sdlq.v1", e.cfg.kafka_topic_prefix);
+    for (size_t i = 0; i < SV_ARRAY_SIZE(eng_inputs); i++) {
+        snprintf(topics[i], sizeof(topics[i]), "%s%s", e.cfg.kafka_topic_prefix,
+                 eng_inputs[i].suffix);
+        topicv[i] = topics[i];
+    }
+    e.base = event_base_new();
+    if (!e.base) {
+        fprintf(stderr, "savant-engine: cannot create the event loop\n");
+        return 1;
+    }
+    e.kout = kout_new(e.base, &e.cfg, eng_on_ack, &e, errstr, sizeof(errstr));
+    if (e.kout)
+        e.kin = kin_new(e.base, &e.cfg, topicv, SV_ARRAY_SIZE(eng_inputs),
+                        (size_t)e.cfg.kafka_batch_max, eng_on_message, &e, errstr, sizeof(errstr));
+    if (!e.kout || !e.kin) {
+        fprintf(stderr, "savant-engine: %s\n", errstr);
+        e.rc = 1;
+        goto out;
+    }
+    e.sigint = evsignal_new(e.base, SIGINT, eng_on_signal, &e);
+    e.sigterm = evsignal_new(e.base, SIGTERM, eng_on_signal, &e);
+    event_add(e.sigint, NULL);
+    event_add(e.sigterm, NULL);
+    LOG_INFO("eng", "started", "brokers=%s group=%s prefix=%s", e.cfg.kafka_brokers,
+             e.cfg.kafka_group, e.cfg.kafka_topic_prefix);
+
+    event_base_dispatch(e.base);
+
+    if (kin_close(e.kin) != SV_OK)
+        e.rc = 1;
+    if (kout_flush(e.kout, 1000) != SV_OK)
+        e.rc = 1;
+    LOG_INFO("eng", "stopped", "consumed=%llu dead_letters=%llu odds=%llu games=%llu "
+             "context=%llu clicks=%llu", kin_consumed(e.kin), e.dlq_cnt,
+             e.valid_cnt[WIRE_ODDS], e.valid_cnt[WIRE_GAME], e.valid_cnt[WIRE_CONTEXT],
+             e.valid_cnt[WIRE_CLICK]);
+out:
+    if (e.sigint)
+        event_free(e.sigint);
+    if (e.sigterm)
+        event_free(e.sigterm);
+    if (e.shutdown_tick)
+        event_free(e.shutdown_tick);
+    kin_free(e.kin);
+    kout_free(e.kout);
+    event_base_free(e.base);
+    msgpack_sbuffer_destroy(&e.sbuf);
+    return e.rc;
+}

@@ -1,0 +1,164 @@
+/*
+ * kout — Kafka output of the engine: producer set-up, delivery reports on the loop, flush.
+ */
+#include "kout.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sv_kafka.h"
+#include "sv_util.h"
+
+struct kout {
+    rd_kafka_t *rk;        /* the producer */
+    rd_kafka_queue_t *rkq; /* its main queue (delivery reports), wakes the loop */
+    int pipefd[2];         /* librdkafka writes a byte to [1] when the queue becomes non-empty */
+    struct event *ev;      /* EV_READ on pipefd[0] */
+    kout_ack_cb *ack;      /* delivery report callback */
+    void *ack_arg;         /* its argument */
+    size_t inflight;       /* produced, not yet reported */
+};
+
+static void kout_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    kout_t *ko = opaque;
+    UNUSED(rk);
+    SV_ASSERT(ko->inflight > 0);
+    ko->inflight--;
+    if (m->err)
+        LOG_ERROR("kout", "delivery_failed", "topic=%s err=%s", rd_kafka_topic_name(m->rkt),
+                  rd_kafka_err2name(m->err));
+    ko->ack(m->_private, m->err, ko->ack_arg);
+}
+
+void kout_poll(kout_t *ko)
+{
+    rd_kafka_poll(ko->rk, 0);
+}
+
+static void kout_on_readable(evutil_socket_t fd, short what, void *arg)
+{
+    kout_t *ko = arg;
+    char buf[64];
+    UNUSED(what);
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    kout_poll(ko);
+}
+
+static int kconf(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr, size_t size)
+{
+    return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
+}
+
+kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, void *arg,
+                 char *errstr, size_t errstr_size)
+{
+    kout_t *ko = calloc(1, sizeof(*ko));
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+
+    if (!ko) {
+        snprintf(errstr, errstr_size, "out of memory");
+        goto fail;
+    }
+    ko->pipefd[0] = ko->pipefd[1] = -1;
+    ko->ack = ack;
+    ko->ack_arg = arg;
+    sv_kafka_conf_set_log(conf);
+    if (kconf(conf, "bootstrap.servers", cfg->kafka_brokers, errstr, errstr_size) ||
+        kconf(conf, "client.id", "savant-engine", errstr, errstr_size) ||
+        kconf(conf, "partitioner", "murmur2_random", errstr, errstr_size) ||
+        kconf(conf, "enable.idempotence", "true", errstr, errstr_size) ||
+        kconf(conf, "message.timeout.ms", "0", errstr, errstr_size) ||
+        kconf(conf, "linger.ms", "5", errstr, errstr_size) ||
+        kconf(conf, "batch.num.messages", "10000", errstr, errstr_size) ||
+        kconf(conf, "queue.buffering.max.messages", "1000000", errstr, errstr_size))
+        goto fail;
+    rd_kafka_conf_set_dr_msg_cb(conf, kout_dr_cb);
+    rd_kafka_conf_set_opaque(conf, ko);
+    ko->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
+    if (!ko->rk)
+        goto fail;
+    conf = NULL; /* owned by rk */
+    if (pipe2(ko->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
+        snprintf(errstr, errstr_size, "pipe: %s", strerror(errno));
+        goto fail;
+    }
+    ko->rkq = rd_kafka_queue_get_main(ko->rk);
+    rd_kafka_queue_io_event_enable(ko->rkq, ko->pipefd[1], "1", 1);
+    ko->ev = event_new(base, ko->pipefd[0], EV_READ | EV_PERSIST, kout_on_readable, ko);
+    if (!ko->ev || event_add(ko->ev, NULL) != 0) {
+        snprintf(errstr, errstr_size, "cannot add the producer's event to the loop");
+        goto fail;
+    }
+    return ko;
+fail:
+    if (conf)
+        rd_kafka_conf_destroy(conf);
+    kout_free(ko);
+    return NULL;
+}
+
+sv_err_t kout_produce(kout_t *ko, const char *topic, const void *key, size_t key_len,
+                      const void *value, size_t len, int64_t ts, void *opaque)
+{
+    rd_kafka_resp_err_t err;
+
+    for (;;) {
+        err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
+                                RD_KAFKA_V_VALUE((void *)value, len),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
+                                RD_KAFKA_V_END);
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            break;
+        rd_kafka_poll(ko->rk, 10); /* back-pressure: the only wait, bounded by the broker */
+    }
+    if (err) {
+        LOG_ERROR("kout", "produce_failed", "topic=%s err=%s", topic, rd_kafka_err2name(err));
+        return SV_ERR_KAFKA;
+    }
+    ko->inflight++;
+    return SV_OK;
+}
+
+size_t kout_inflight(const kout_t *ko)
+{
+    return ko->inflight;
+}
+
+sv_err_t kout_flush(kout_t *ko, int timeout_ms)
+{
+    rd_kafka_flush(ko->rk, timeout_ms);
+    rd_kafka_poll(ko->rk, 0);
+    return ko->inflight ? SV_ERR_TIMEOUT : SV_OK;
+}
+
+rd_kafka_t *kout_handle(kout_t *ko)
+{
+    return ko->rk;
+}
+
+void kout_free(kout_t *ko)
+{
+    if (!ko)
+        return;
+    if (ko->ev)
+        event_free(ko->ev);
+    if (ko->rkq) {
+        rd_kafka_queue_io_event_enable(ko->rkq, -1, NULL, 0);
+        rd_kafka_queue_destroy(ko->rkq);
+    }
+    if (ko->rk)
+        rd_kafka_destroy(ko->rk);
+    if (ko->pipefd[0] >= 0)
+        close(ko->pipefd[0]);
+    if (ko->pipefd[1] >= 0)
+        close(ko->pipefd[1]);
+    free(ko);
+}

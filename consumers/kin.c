@@ -21,6 +21,7 @@ struct kin {
     rd_kafka_queue_t *rkq;                   /* its consumer queue, wakes the loop */
     int pipefd[2];                           /* written by librdkafka when rkq becomes non-empty */
     struct event *ev;                        /* EV_READ on pipefd[0]; also activated by hand */
+    struct event *done_ev;                   /* runs kin_batch_complete outside any callback */
     kin_msg_cb *cb;                          /* per message */
     void *cb_arg;                            /* its argument */
     size_t batch_max;                        /* messages per batch */
@@ -28,6 +29,10 @@ struct kin {
     size_t pending;                          /* outputs of the batch not yet acknowledged */
     bool in_flight;                          /* a batch is drained, waiting for its acks */
     bool stopping;                           /* kin_stop() called */
+    rd_kafka_t *txn;                         /* exactly-once: the transactional producer */
+    bool txn_open;                           /* a transaction is open for the batch */
+    bool failed;                             /* a transaction failed: no more input */
+    bool closed;                             /* kin_close() ran (even if it timed out) */
     unsigned long long consumed;             /* messages handed to cb */
 };
 
@@ -42,10 +47,49 @@ static void kin_batch_note(kin_t *ki, const char *topic, int32_t part, int64_t o
         tp->offset = off + 1;
 }
 
+/* Logs a transactional error and stops all input: the uncommitted transaction is aborted by
+ * the coordinator and its outputs stay invisible to read_committed consumers; a restart resumes
+ * from the last committed transaction. */
+static void kin_txn_fail(kin_t *ki, const char *what, rd_kafka_error_t *error)
+{
+    LOG_ERROR("kin", "transaction_failed", "step=%s err=%s msg=\"%s\"", what,
+              rd_kafka_error_name(error), rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+    ki->failed = true;
+    ki->stopping = true;
+}
+
+/* Exactly-once: the batch's offsets join its transaction, which is then committed. Both calls
+ * wait for the transaction coordinator (two round trips per batch): the one place the loop
+ * waits, bounded by transaction.timeout.ms. */
+static void kin_txn_commit(kin_t *ki)
+{
+    rd_kafka_consumer_group_metadata_t *cgmd = rd_kafka_consumer_group_metadata(ki->rk);
+    rd_kafka_error_t *error = NULL;
+
+    if (ki->batch->cnt > 0)
+        error = rd_kafka_send_offsets_to_transaction(ki->txn, ki->batch, cgmd, -1);
+    rd_kafka_consumer_group_metadata_destroy(cgmd);
+    if (error) {
+        kin_txn_fail(ki, "send_offsets", error);
+        return;
+    }
+    error = rd_kafka_commit_transaction(ki->txn, -1);
+    if (error) {
+        kin_txn_fail(ki, "commit", error);
+        return;
+    }
+    ki->txn_open = false;
+}
+
 /* Every output of the batch is acknowledged: store its offsets and allow the next batch. */
 static void kin_batch_complete(kin_t *ki)
 {
-    if (ki->batch->cnt > 0) {
+    if (ki->txn) {
+        kin_txn_commit(ki);
+        rd_kafka_topic_partition_list_destroy(ki->batch);
+        ki->batch = rd_kafka_topic_partition_list_new(16);
+    } else if (ki->batch->cnt > 0) {
         rd_kafka_resp_err_t err = rd_kafka_offsets_store(ki->rk, ki->batch);
         /* a partition revoked meanwhile refuses its offset: its next owner redoes the work */
         if (err)
@@ -68,6 +112,15 @@ static void kin_drain(kin_t *ki)
         rd_kafka_message_t *m = rd_kafka_consumer_poll(ki->rk, 0);
         if (!m)
             break;
+        if (ki->txn && !ki->txn_open && !m->err) {
+            rd_kafka_error_t *error = rd_kafka_begin_transaction(ki->txn);
+            if (error) {
+                kin_txn_fail(ki, "begin", error);
+                rd_kafka_message_destroy(m);
+                return;
+            }
+            ki->txn_open = true;
+        }
         if (m->err) {
             if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
                 LOG_WARN("kin", "consume_error", "err=%s msg=\"%s\"", rd_kafka_err2name(m->err),
@@ -85,7 +138,7 @@ static void kin_drain(kin_t *ki)
         return;
     ki->in_flight = true;
     if (ki->pending == 0)
-        kin_batch_complete(ki);
+        event_active(ki->done_ev, 0, 0);
 }
 
 static void kin_on_readable(evutil_socket_t fd, short what, void *arg)
@@ -102,11 +155,22 @@ void kin_hold(kin_t *ki)
     ki->pending++;
 }
 
+/* Batch completion runs from its own event, never inside a librdkafka callback: the
+ * transactional calls it makes must not be made from one (they would wait on themselves). */
+static void kin_on_done(evutil_socket_t fd, short what, void *arg)
+{
+    kin_t *ki = arg;
+    UNUSED(fd);
+    UNUSED(what);
+    if (ki->in_flight && ki->pending == 0)
+        kin_batch_complete(ki);
+}
+
 void kin_release(kin_t *ki)
 {
     SV_ASSERT(ki->pending > 0);
     if (--ki->pending == 0 && ki->in_flight)
-        kin_batch_complete(ki);
+        event_active(ki->done_ev, 0, 0);
 }
 
 void kin_stop(kin_t *ki)
@@ -130,8 +194,8 @@ static int kconf(rd_kafka_conf_t *conf, const char *k, const char *v, char *errs
 }
 
 kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *topics,
-               size_t topic_cnt, size_t batch_max, kin_msg_cb *cb, void *arg, char *errstr,
-               size_t errstr_size)
+               size_t topic_cnt, size_t batch_max, rd_kafka_t *txn, kin_msg_cb *cb, void *arg,
+               char *errstr, size_t errstr_size)
 {
     kin_t *ki = calloc(1, sizeof(*ki));
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
@@ -146,6 +210,7 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
     ki->cb = cb;
     ki->cb_arg = arg;
     ki->batch_max = batch_max;
+    ki->txn = txn;
     ki->batch = rd_kafka_topic_partition_list_new(16);
     sv_kafka_conf_set_log(conf);
     snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_commit_interval_ms);
@@ -153,7 +218,8 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
         kconf(conf, "client.id", "savant-engine", errstr, errstr_size) ||
         kconf(conf, "group.id", cfg->kafka_group, errstr, errstr_size) ||
         kconf(conf, "enable.auto.offset.store", "false", errstr, errstr_size) ||
-        kconf(conf, "enable.auto.commit", "true", errstr, errstr_size) ||
+        kconf(conf, "enable.auto.commit", txn ? "false" : "true", errstr, errstr_size) ||
+        kconf(conf, "isolation.level", "read_committed", errstr, errstr_size) ||
         kconf(conf, "auto.commit.interval.ms", num, errstr, errstr_size) ||
         kconf(conf, "auto.offset.reset", "earliest", errstr, errstr_size) ||
         kconf(conf, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size))
@@ -186,6 +252,11 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
         snprintf(errstr, errstr_size, "cannot add the consumer's event to the loop");
         goto fail;
     }
+    ki->done_ev = event_new(base, -1, 0, kin_on_done, ki);
+    if (!ki->done_ev) {
+        snprintf(errstr, errstr_size, "cannot create the batch event");
+        goto fail;
+    }
     event_active(ki->ev, EV_READ, 0); /* anything queued before the fd was set never signals */
     rd_kafka_topic_partition_list_destroy(sub);
     return ki;
@@ -198,20 +269,49 @@ fail:
     return NULL;
 }
 
-sv_err_t kin_close(kin_t *ki)
+bool kin_failed(const kin_t *ki)
 {
-    rd_kafka_resp_err_t err = rd_kafka_commit(ki->rk, NULL, 0);
-    sv_err_t rc = SV_OK;
+    return ki->failed;
+}
 
-    if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
-        LOG_ERROR("kin", "commit_failed", "err=%s", rd_kafka_err2name(err));
-        rc = SV_ERR_KAFKA;
+sv_err_t kin_close(kin_t *ki, int timeout_ms)
+{
+    sv_err_t rc = ki->failed ? SV_ERR_KAFKA : SV_OK;
+    rd_kafka_queue_t *q = rd_kafka_queue_new(ki->rk);
+    rd_kafka_error_t *error;
+    int waited = 0;
+
+    /* At-least-once: commit the stored offsets; leaving the group waits for the commit. With
+     * exactly-once they were committed with each transaction. */
+    if (!ki->txn) {
+        rd_kafka_resp_err_t err = rd_kafka_commit(ki->rk, NULL, 1 /* async */);
+        if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+            LOG_ERROR("kin", "commit_failed", "err=%s", rd_kafka_err2name(err));
+            rc = SV_ERR_KAFKA;
+        }
     }
-    err = rd_kafka_consumer_close(ki->rk);
-    if (err) {
-        LOG_ERROR("kin", "close_failed", "err=%s", rd_kafka_err2name(err));
+    error = rd_kafka_consumer_close_queue(ki->rk, q);
+    if (error) {
+        LOG_ERROR("kin", "close_failed", "err=%s", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
         rc = SV_ERR_KAFKA;
+    } else {
+        while (!rd_kafka_consumer_closed(ki->rk) && waited < timeout_ms) {
+            rd_kafka_event_t *rkev = rd_kafka_queue_poll(q, 100);
+            if (rkev) {
+                if (rd_kafka_event_type(rkev) == RD_KAFKA_EVENT_REBALANCE)
+                    rd_kafka_assign(ki->rk, NULL);
+                rd_kafka_event_destroy(rkev);
+            }
+            waited += 100;
+        }
+        if (!rd_kafka_consumer_closed(ki->rk)) {
+            LOG_WARN("kin", "close_timeout", "waited_ms=%d", waited); /* offsets may be redone */
+            rc = SV_ERR_TIMEOUT;
+        }
     }
+    rd_kafka_queue_destroy(q);
+    ki->closed = true;
     return rc;
 }
 
@@ -221,12 +321,14 @@ void kin_free(kin_t *ki)
         return;
     if (ki->ev)
         event_free(ki->ev);
+    if (ki->done_ev)
+        event_free(ki->done_ev);
     if (ki->rkq) {
         rd_kafka_queue_io_event_enable(ki->rkq, -1, NULL, 0);
         rd_kafka_queue_destroy(ki->rkq);
     }
-    if (ki->rk)
-        rd_kafka_destroy(ki->rk);
+    if (ki->rk) /* after kin_close, never block again on the group */
+        rd_kafka_destroy_flags(ki->rk, ki->closed ? RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE : 0);
     if (ki->batch)
         rd_kafka_topic_partition_list_destroy(ki->batch);
     if (ki->pipefd[0] >= 0)

@@ -9,6 +9,12 @@
  * acknowledged, the offsets after the batch's messages are stored (auto-commit writes them to the
  * group every kafka.commit_interval_ms), and the next batch starts. So an offset is never
  * committed before every output of its message is acknowledged (DESIGN.md §6).
+ *
+ * Exactly-once (kafka.exactly_once): each batch is one Kafka transaction of the transactional
+ * producer — begun before the batch's first message, and once every output is acknowledged the
+ * batch's offsets are sent to it (send_offsets_to_transaction) and it is committed. Auto-commit is
+ * off and the consumer reads with isolation.level=read_committed. A transactional error stops
+ * the input (kin_failed()); a restart resumes from the last committed transaction.
  */
 #ifndef SV_KIN_H
 #define SV_KIN_H
@@ -30,12 +36,14 @@ typedef void (kin_msg_cb)(const rd_kafka_message_t *m, void *arg);
 /**
  * @brief Join group kafka.group, subscribe to the topics and attach to base.
  * @param topics full topic names, borrowed for the call
+ * @param txn exactly-once mode: the transactional producer (borrowed, outlives kin); NULL for
+ *            at-least-once
  * @returns the consumer, or NULL with errstr filled. Caller frees with kin_free().
  * @locality main loop
  */
 kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *topics,
-               size_t topic_cnt, size_t batch_max, kin_msg_cb *cb, void *arg, char *errstr,
-               size_t errstr_size);
+               size_t topic_cnt, size_t batch_max, rd_kafka_t *txn, kin_msg_cb *cb, void *arg,
+               char *errstr, size_t errstr_size);
 
 /** @brief One more output of the current batch awaits acknowledgement. @locality main loop */
 void kin_hold(kin_t *ki);
@@ -52,14 +60,17 @@ void kin_stop(kin_t *ki);
 /** @brief True when no batch is in flight (after kin_stop: safe to close). */
 bool kin_idle(const kin_t *ki);
 
+/** @brief True after a transaction failed (exactly-once): input stopped, exit non-zero. */
+bool kin_failed(const kin_t *ki);
+
 /** @brief Messages consumed so far. */
 unsigned long long kin_consumed(const kin_t *ki);
 
 /**
- * @brief Commit the stored offsets synchronously and leave the group (blocks: shutdown only).
- * @returns SV_OK or SV_ERR_KAFKA (logged).
+ * @brief Commit the stored offsets and leave the group, waiting at most timeout_ms (blocks:
+ * shutdown only). @returns SV_OK, SV_ERR_TIMEOUT or SV_ERR_KAFKA (logged).
  */
-sv_err_t kin_close(kin_t *ki);
+sv_err_t kin_close(kin_t *ki, int timeout_ms);
 
 /** @brief Detach from the loop and destroy the consumer. Accepts NULL. */
 void kin_free(kin_t *ki);

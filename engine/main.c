@@ -172,7 +172,7 @@ static void eng_shutdown_check(evutil_socket_t fd, short what, void *arg)
     UNUSED(fd);
     UNUSED(what);
     kout_poll(e->kout);
-    if (kin_idle(e->kin) || ++e->shutdown_ticks >= ENG_SHUTDOWN_S * 10) {
+    if (kin_idle(e->kin) || kin_failed(e->kin) || ++e->shutdown_ticks >= ENG_SHUTDOWN_S * 10) {
         if (!kin_idle(e->kin))
             LOG_WARN("eng", "shutdown_timeout", "inflight=%zu", kout_inflight(e->kout));
         event_base_loopbreak(e->base);
@@ -241,7 +241,9 @@ int main(int argc, char **argv)
     e.kout = kout_new(e.base, &e.cfg, eng_on_ack, &e, errstr, sizeof(errstr));
     if (e.kout)
         e.kin = kin_new(e.base, &e.cfg, topicv, SV_ARRAY_SIZE(eng_inputs),
-                        (size_t)e.cfg.kafka_batch_max, eng_on_message, &e, errstr, sizeof(errstr));
+                        (size_t)e.cfg.kafka_batch_max,
+                        e.cfg.kafka_exactly_once ? kout_handle(e.kout) : NULL, eng_on_message, &e,
+                        errstr, sizeof(errstr));
     if (!e.kout || !e.kin) {
         fprintf(stderr, "savant-engine: %s\n", errstr);
         e.rc = 1;
@@ -256,7 +258,7 @@ int main(int argc, char **argv)
 
     event_base_dispatch(e.base);
 
-    if (kin_close(e.kin) != SV_OK)
+    if (kin_close(e.kin, 3000) != SV_OK)
         e.rc = 1;
     if (kout_flush(e.kout, 1000) != SV_OK)
         e.rc = 1;

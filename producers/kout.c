@@ -74,11 +74,22 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
         kconf(conf, "client.id", "savant-engine", errstr, errstr_size) ||
         kconf(conf, "partitioner", "murmur2_random", errstr, errstr_size) ||
         kconf(conf, "enable.idempotence", "true", errstr, errstr_size) ||
-        kconf(conf, "message.timeout.ms", "0", errstr, errstr_size) ||
+        kconf(conf, "message.timeout.ms", cfg->kafka_exactly_once ? "60000" : "0", errstr,
+              errstr_size) ||
         kconf(conf, "linger.ms", "5", errstr, errstr_size) ||
         kconf(conf, "batch.num.messages", "10000", errstr, errstr_size) ||
         kconf(conf, "queue.buffering.max.messages", "1000000", errstr, errstr_size))
         goto fail;
+    if (cfg->kafka_exactly_once) {
+        /* One transactional id per process: with the consumer-group metadata sent along with
+         * the offsets (KIP-447), fencing comes from the group generation, not from the id. */
+        char tid[sizeof(cfg->kafka_group) + 64 + 16], host[64] = "host";
+        gethostname(host, sizeof(host) - 1); /* truncated names are fine here */
+        snprintf(tid, sizeof(tid), "%s-%s-%d", cfg->kafka_group, host, (int)getpid());
+        if (kconf(conf, "transactional.id", tid, errstr, errstr_size) ||
+            kconf(conf, "transaction.timeout.ms", "60000", errstr, errstr_size))
+            goto fail;
+    }
     rd_kafka_conf_set_dr_msg_cb(conf, kout_dr_cb);
     rd_kafka_conf_set_opaque(conf, ko);
     ko->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
@@ -88,6 +99,15 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
     if (pipe2(ko->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
         snprintf(errstr, errstr_size, "pipe: %s", strerror(errno));
         goto fail;
+    }
+    if (cfg->kafka_exactly_once) {
+        rd_kafka_error_t *error = rd_kafka_init_transactions(ko->rk, 30000); /* start-up only */
+        if (error) {
+            snprintf(errstr, errstr_size, "cannot initialise transactions: %s",
+                     rd_kafka_error_string(error));
+            rd_kafka_error_destroy(error);
+            goto fail;
+        }
     }
     ko->rkq = rd_kafka_queue_get_main(ko->rk);
     rd_kafka_queue_io_event_enable(ko->rkq, ko->pipefd[1], "1", 1);

@@ -28,7 +28,9 @@ typedef void (kout_ack_cb)(void *opaque, rd_kafka_resp_err_t err, void *arg);
 /**
  * @brief Create the producer (bootstrap kafka.brokers, murmur2 partitioner, idempotence,
  * infinite message timeout: a broker outage makes the engine wait, not drop) and attach its
- * delivery reports to base.
+ * delivery reports to base. With kafka.exactly_once it is transactional (transactional.id
+ * "GROUP-HOST-PID", transactions initialised here, blocking at start-up only); kin drives the
+ * transactions.
  * @param ack called for each delivery report with the message's opaque and arg
  * @returns the producer, or NULL with errstr filled. Caller frees with kout_free().
  * @locality main loop

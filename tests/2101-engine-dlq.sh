@@ -5,6 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 start_broker --partitions 2
 X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2101 -X kafka.session_timeout_ms=3000)
+# 2102 runs this same script in exactly-once mode (transactions; readers are read_committed).
+[ "${SAVANT_TEST_EOS:-0}" = 1 ] && X+=(-X kafka.exactly_once=true)
 
 bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine1.log"
 ENGINE=$BG_PID
@@ -14,9 +16,9 @@ printf '\x81\xa1v\x02' | kcat -b "$BROKERS" -t savant.games.v1 -P -k ev-2 -p 1
 "$BIN/savant-cat" produce -b "$BROKERS" -t savant.odds.v1 < "$ROOT/tests/fixtures/events/odds.jsonl" 2>/dev/null
 "$BIN/savant-cat" produce -b "$BROKERS" -t savant.clicks.v1 < "$ROOT/tests/fixtures/events/click.jsonl" 2>/dev/null
 
-got_dlq() { [ "$("$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e 2>/dev/null | grep -c .)" -ge "$1" ]; }
+got_dlq() { [ "$(timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e 2>/dev/null | grep -c .)" -ge "$1" ]; }
 wait_for 30 got_dlq 2 || { cat "$TMP/engine1.log" >&2; fail "no dead letters after 30 s"; }
-"$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e > "$TMP/dlq" 2>/dev/null
+timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e > "$TMP/dlq" 2>/dev/null
 assert_eq "dead letters" 2 "$(grep -c . "$TMP/dlq")"
 
 jq -r 'select(.src_topic=="savant.odds.v1") | "\(.src_partition) \(.src_offset) \(.orig)"' "$TMP/dlq" > "$TMP/d1"
@@ -43,7 +45,7 @@ bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine2.log"
 ENGINE=$BG_PID
 wait_for 60 got_dlq 3 || { cat "$TMP/engine2.log" >&2; fail "no third dead letter after restart"; }
 sleep 1
-"$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e 2>/dev/null | grep -c . > "$TMP/n"
+timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e 2>/dev/null | grep -c . > "$TMP/n"
 assert_eq "dead letters after the restart (nothing redone)" 3 "$(cat "$TMP/n")"
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
 assert_eq "second engine exit status" 0 "$rc"

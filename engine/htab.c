@@ -1,0 +1,112 @@
+/*
+ * htab — open addressing with linear probing from hash to index (see htab.h). The string hash
+ * reads eight bytes at a time and ends with a 64-bit avalanche, so keys that differ in one byte
+ * land far apart.
+ */
+#include "htab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HTAB_MIN_CAP 16
+#define MIX_K 0x9E3779B97F4A7C15ULL
+
+static uint64_t avalanche(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+uint64_t eng_htab_hash_str(uint64_t seed, const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    uint64_t h = seed ^ (n * MIX_K), w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * MIX_K;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w ^ 0xFF) * MIX_K; /* 0xFF: the end of one string, so "ab"+"c" != "a"+"bc" */
+    return avalanche(h);
+}
+
+void eng_htab_init(eng_htab_t *ht)
+{
+    memset(ht, 0, sizeof(*ht));
+}
+
+void eng_htab_release(eng_htab_t *ht)
+{
+    free(ht->hash);
+    free(ht->val);
+    eng_htab_init(ht);
+}
+
+static uint64_t norm(uint64_t h)
+{
+    return h ? h : 1;
+}
+
+void eng_htab_probe(const eng_htab_t *ht, uint64_t h, eng_htab_it_t *it)
+{
+    it->h = norm(h);
+    it->pos = ht->cap ? (size_t)(it->h & (ht->cap - 1)) : 0;
+    it->left = ht->cap;
+}
+
+uint32_t eng_htab_next(const eng_htab_t *ht, eng_htab_it_t *it)
+{
+    while (it->left > 0) {
+        size_t p = it->pos;
+        it->pos = (p + 1) & (ht->cap - 1);
+        it->left--;
+        if (ht->hash[p] == 0) {
+            it->left = 0;
+            break;
+        }
+        if (ht->hash[p] == it->h)
+            return ht->val[p];
+    }
+    return ENG_HTAB_NONE;
+}
+
+static void put(uint64_t *hash, uint32_t *val, size_t cap, uint64_t h, uint32_t v)
+{
+    size_t p = (size_t)(h & (cap - 1));
+    while (hash[p] != 0)
+        p = (p + 1) & (cap - 1);
+    hash[p] = h;
+    val[p] = v;
+}
+
+sv_err_t eng_htab_insert(eng_htab_t *ht, uint64_t h, uint32_t val)
+{
+    h = norm(h);
+    if ((ht->cnt + 1) * 2 > ht->cap) {
+        size_t cap = ht->cap ? ht->cap * 2 : HTAB_MIN_CAP;
+        uint64_t *nh = calloc(cap, sizeof(*nh));
+        uint32_t *nv = malloc(cap * sizeof(*nv));
+        if (!nh || !nv) {
+            free(nh);
+            free(nv);
+            return SV_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < ht->cap; i++)
+            if (ht->hash[i])
+                put(nh, nv, cap, ht->hash[i], ht->val[i]);
+        free(ht->hash);
+        free(ht->val);
+        ht->hash = nh;
+        ht->val = nv;
+        ht->cap = cap;
+    }
+    put(ht->hash, ht->val, ht->cap, h, val);
+    ht->cnt++;
+    return SV_OK;
+}

@@ -1,0 +1,60 @@
+/*
+ * htab — the open-addressing index the engine's state uses to find games, markets, books and
+ * players by string key without allocating per lookup.
+ *
+ * The table maps a 64-bit hash to a 32-bit value (an index into the caller's own array, which
+ * holds the full key). A hash can collide, so a lookup walks every slot with the same hash and the
+ * caller compares the full key on each hit (eng_htab_probe/eng_htab_next). Linear probing, the
+ * capacity a power of two, doubled when the load would pass 1/2; entries are never removed
+ * (state lives as long as the process). Nothing here depends on iteration order, so the caller's
+ * arrays, in insertion order, stay the only order that reaches an output.
+ */
+#ifndef SV_ENG_HTAB_H
+#define SV_ENG_HTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sv_err.h"
+
+#define ENG_HTAB_NONE UINT32_MAX /* "no value": end of a probe */
+
+typedef struct eng_htab {
+    uint64_t *hash; /* per slot; 0 = empty (stored hashes are never 0) */
+    uint32_t *val;  /* per slot */
+    size_t cap;     /* slots, a power of two (0 before the first insert) */
+    size_t cnt;     /* entries */
+} eng_htab_t;
+
+/* A probe over the slots of one hash: start with eng_htab_probe(), then eng_htab_next(). */
+typedef struct eng_htab_it {
+    uint64_t h;  /* the hash probed (normalised) */
+    size_t pos;  /* next slot to look at */
+    size_t left; /* slots left before giving up */
+} eng_htab_it_t;
+
+/** @brief The hash of a NUL-terminated string, chained from seed (0 to start a key). */
+uint64_t eng_htab_hash_str(uint64_t seed, const char *s);
+
+/** @brief An empty table (no allocation until the first insert). */
+void eng_htab_init(eng_htab_t *ht);
+
+/** @brief Free the table's arrays; the table is empty and reusable afterwards. */
+void eng_htab_release(eng_htab_t *ht);
+
+/** @brief Start a probe for hash h. */
+void eng_htab_probe(const eng_htab_t *ht, uint64_t h, eng_htab_it_t *it);
+
+/**
+ * @brief The next value stored under the probe's hash, or ENG_HTAB_NONE when there is none left.
+ * @locality the state's owner thread
+ */
+uint32_t eng_htab_next(const eng_htab_t *ht, eng_htab_it_t *it);
+
+/**
+ * @brief Add h -> val (the caller has checked the full key is absent); grows by doubling.
+ * @returns SV_OK or SV_ERR_NOMEM (the table is unchanged).
+ */
+sv_err_t eng_htab_insert(eng_htab_t *ht, uint64_t h, uint32_t val);
+
+#endif

@@ -1,0 +1,1080 @@
+/*
+ * market — games, markets and their derived quantities (see market.h and docs/quant.md).
+ *
+ * Games, markets, books and players live in arrays that grow by doubling (markets and games as
+ * pointers, so they never move) and are found through eng_htab indexes; the full key is compared
+ * on every hash hit. Applying an odds event validates everything first, then mutates, so an error
+ * leaves the state as it was. The derived fields of a market are recomputed from its (at most
+ * ENG_BOOKS_MAX) quotes on each change: a few dozen operations, no allocation.
+ */
+#include "market.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "htab.h"
+#include "sv_util.h"
+
+struct eng_state {
+    eng_market_conf_t conf;       /* copied at creation */
+    eng_market_t **markets;       /* insertion order */
+    size_t market_cnt, market_cap;
+    eng_htab_t market_ix;         /* hash(event_id, market, player) -> markets[] */
+    eng_game_t **games;           /* insertion order */
+    size_t game_cnt, game_cap;
+    eng_htab_t game_ix;           /* hash(event_id) -> games[] */
+    char (*books)[WIRE_ID_MAX + 1]; /* book ids, first-seen order */
+    uint16_t *book_rank;          /* per book: its position in the order of ids (tie-breaks) */
+    size_t book_cnt, book_cap;
+    eng_htab_t book_ix;           /* hash(book) -> books[] */
+    eng_player_t *players;        /* profiles, first-seen order */
+    size_t player_cnt, player_cap;
+    eng_htab_t player_ix;         /* hash(player) -> players[] */
+    eng_space_weather_t space;    /* latest space weather */
+    eng_state_stats_t stats;      /* counters (the *_cnt fields are filled on read) */
+};
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+/* Grow *arr (elements of size sz, *cap of them) so that one more fits. */
+static sv_err_t grow(void *arrp, size_t *cap, size_t cnt, size_t sz)
+{
+    void **arr = arrp;
+    size_t ncap;
+    void *n;
+    if (cnt < *cap)
+        return SV_OK;
+    ncap = *cap ? *cap * 2 : 8;
+    n = realloc(*arr, ncap * sz);
+    if (!n)
+        return SV_ERR_NOMEM;
+    *arr = n;
+    *cap = ncap;
+    return SV_OK;
+}
+
+static sv_err_t fail(wire_err_t *err, sv_err_t rc, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static sv_err_t fail(wire_err_t *err, sv_err_t rc, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err)
+        return rc;
+    sv_strlcpy(err->field, field, sizeof(err->field));
+    va_start(ap, fmt);
+    vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static uint64_t market_hash(const char *event_id, const char *market, const char *player)
+{
+    return eng_htab_hash_str(eng_htab_hash_str(eng_htab_hash_str(0, event_id), market),
+                             player ? player : "");
+}
+
+void eng_market_conf_defaults(eng_market_conf_t *conf)
+{
+    conf->devig = ENG_DEVIG_SHIN;
+    conf->steam_threshold = 0.02;
+    conf->steam_books = 3;
+    conf->steam_window_ms = 300000;
+    conf->history_size = 64;
+    conf->max_books = ENG_BOOKS_MAX;
+}
+
+eng_state_t *eng_state_new(const eng_market_conf_t *conf, char *errstr, size_t errstr_size)
+{
+    eng_state_t *st;
+    const char *bad = NULL;
+
+    if ((unsigned)conf->devig >= ENG_DEVIG__CNT)
+        bad = "devig: unknown method";
+    else if (!(conf->steam_threshold >= 0.0 && conf->steam_threshold <= 1.0))
+        bad = "steam_threshold: must be within 0..1";
+    else if (conf->steam_books < 1 || conf->steam_books > ENG_BOOKS_MAX)
+        bad = "steam_books: must be within 1..32";
+    else if (conf->steam_window_ms < 0)
+        bad = "steam_window_ms: must be >= 0";
+    else if (conf->history_size < 1 || conf->history_size > 1000000)
+        bad = "history_size: must be within 1..1000000";
+    else if (conf->max_books < 1 || conf->max_books > ENG_BOOKS_MAX)
+        bad = "max_books: must be within 1..32";
+    if (bad) {
+        snprintf(errstr, errstr_size, "%s", bad);
+        return NULL;
+    }
+    st = calloc(1, sizeof(*st));
+    if (!st) {
+        snprintf(errstr, errstr_size, "out of memory");
+        return NULL;
+    }
+    st->conf = *conf;
+    eng_htab_init(&st->market_ix);
+    eng_htab_init(&st->game_ix);
+    eng_htab_init(&st->book_ix);
+    eng_htab_init(&st->player_ix);
+    return st;
+}
+
+static void game_free(eng_game_t *g)
+{
+    if (!g)
+        return;
+    free(g->splits);
+    free(g->injuries);
+    free(g->markets);
+    free(g);
+}
+
+static void market_free(eng_market_t *mk)
+{
+    if (!mk)
+        return;
+    free(mk->quotes);
+    free(mk->hist);
+    free(mk);
+}
+
+void eng_state_free(eng_state_t *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->market_cnt; i++)
+        market_free(st->markets[i]);
+    for (size_t i = 0; i < st->game_cnt; i++)
+        game_free(st->games[i]);
+    free(st->markets);
+    free(st->games);
+    free(st->books);
+    free(st->book_rank);
+    free(st->players);
+    eng_htab_release(&st->market_ix);
+    eng_htab_release(&st->game_ix);
+    eng_htab_release(&st->book_ix);
+    eng_htab_release(&st->player_ix);
+    free(st);
+}
+
+/* ---- lookups ------------------------------------------------------------------------------ */
+
+static eng_market_t *market_find(const eng_state_t *st, uint64_t h, const char *event_id,
+                                 const char *market, const char *player)
+{
+    eng_htab_it_t it;
+    uint32_t v;
+    eng_htab_probe(&st->market_ix, h, &it);
+    while ((v = eng_htab_next(&st->market_ix, &it)) != ENG_HTAB_NONE) {
+        eng_market_t *mk = st->markets[v];
+        if (strcmp(mk->event_id, event_id) == 0 && strcmp(mk->market, market) == 0 &&
+            strcmp(mk->player, player) == 0)
+            return mk;
+    }
+    return NULL;
+}
+
+eng_market_t *eng_state_market(const eng_state_t *st, const char *event_id, const char *market,
+                               const char *player)
+{
+    player = player ? player : "";
+    return market_find(st, market_hash(event_id, market, player), event_id, market, player);
+}
+
+size_t eng_state_market_cnt(const eng_state_t *st)
+{
+    return st->market_cnt;
+}
+
+eng_market_t *eng_state_market_at(const eng_state_t *st, size_t i)
+{
+    SV_ASSERT(i < st->market_cnt);
+    return st->markets[i];
+}
+
+static uint32_t game_find_ix(const eng_state_t *st, const char *event_id)
+{
+    eng_htab_it_t it;
+    uint32_t v;
+    eng_htab_probe(&st->game_ix, eng_htab_hash_str(0, event_id), &it);
+    while ((v = eng_htab_next(&st->game_ix, &it)) != ENG_HTAB_NONE)
+        if (strcmp(st->games[v]->event_id, event_id) == 0)
+            return v;
+    return ENG_HTAB_NONE;
+}
+
+eng_game_t *eng_state_game(const eng_state_t *st, const char *event_id)
+{
+    uint32_t v = game_find_ix(st, event_id);
+    return v == ENG_HTAB_NONE ? NULL : st->games[v];
+}
+
+eng_market_t *eng_state_game_market(const eng_state_t *st, const eng_game_t *g, size_t i)
+{
+    SV_ASSERT(i < g->market_cnt);
+    return st->markets[g->markets[i]];
+}
+
+/* The game of event_id, created as a placeholder when absent; its index into *ix. */
+static sv_err_t game_get(eng_state_t *st, const char *event_id, uint32_t *ix)
+{
+    eng_game_t *g;
+    uint32_t v = game_find_ix(st, event_id);
+    if (v != ENG_HTAB_NONE) {
+        *ix = v;
+        return SV_OK;
+    }
+    if (grow(&st->games, &st->game_cap, st->game_cnt, sizeof(*st->games)) != SV_OK)
+        return SV_ERR_NOMEM;
+    if (!(g = calloc(1, sizeof(*g))))
+        return SV_ERR_NOMEM;
+    sv_strlcpy(g->event_id, event_id, sizeof(g->event_id));
+    if (eng_htab_insert(&st->game_ix, eng_htab_hash_str(0, event_id),
+                        (uint32_t)st->game_cnt) != SV_OK) {
+        free(g);
+        return SV_ERR_NOMEM;
+    }
+    st->games[st->game_cnt] = g;
+    *ix = (uint32_t)st->game_cnt++;
+    return SV_OK;
+}
+
+static uint32_t book_find(const eng_state_t *st, const char *book, uint64_t h)
+{
+    eng_htab_it_t it;
+    uint32_t v;
+    eng_htab_probe(&st->book_ix, h, &it);
+    while ((v = eng_htab_next(&st->book_ix, &it)) != ENG_HTAB_NONE)
+        if (strcmp(st->books[v], book) == 0)
+            return v;
+    return ENG_HTAB_NONE;
+}
+
+/* Rank every book by id (bytewise), so best-price ties compare two integers. Runs once per new
+ * book: O(books^2), warm-up only. */
+static void book_rank_update(eng_state_t *st)
+{
+    for (size_t i = 0; i < st->book_cnt; i++) {
+        uint16_t r = 0;
+        for (size_t j = 0; j < st->book_cnt; j++)
+            r += strcmp(st->books[j], st->books[i]) < 0;
+        st->book_rank[i] = r;
+    }
+}
+
+const char *eng_state_book_name(const eng_state_t *st, uint16_t b)
+{
+    SV_ASSERT(b < st->book_cnt);
+    return st->books[b];
+}
+
+static uint32_t player_find(const eng_state_t *st, const char *player)
+{
+    eng_htab_it_t it;
+    uint32_t v;
+    eng_htab_probe(&st->player_ix, eng_htab_hash_str(0, player), &it);
+    while ((v = eng_htab_next(&st->player_ix, &it)) != ENG_HTAB_NONE)
+        if (strcmp(st->players[v].player, player) == 0)
+            return v;
+    return ENG_HTAB_NONE;
+}
+
+const eng_player_t *eng_state_player(const eng_state_t *st, const char *player)
+{
+    uint32_t v = player_find(st, player);
+    return v == ENG_HTAB_NONE ? NULL : &st->players[v];
+}
+
+const eng_space_weather_t *eng_state_space_weather(const eng_state_t *st)
+{
+    return &st->space;
+}
+
+void eng_state_stats(const eng_state_t *st, eng_state_stats_t *stats)
+{
+    *stats = st->stats;
+    stats->market_cnt = st->market_cnt;
+    stats->game_cnt = st->game_cnt;
+    stats->book_cnt = st->book_cnt;
+    stats->player_cnt = st->player_cnt;
+}
+
+/* ---- odds --------------------------------------------------------------------------------- */
+
+/* Which outcome names a known game allows in a market; NULL names mean "no check". */
+static sv_err_t check_names(const eng_game_t *g, const wire_odds_t *o, wire_err_t *err)
+{
+    bool h2h = strcmp(o->market, "h2h") == 0, spreads = strcmp(o->market, "spreads") == 0;
+    bool totals = strcmp(o->market, "totals") == 0, prop = (o->present & WIRE_ODDS_HAS_PLAYER);
+    char field[48];
+
+    if (!g || !g->known)
+        return SV_OK;
+    for (size_t i = 0; i < o->outcome_cnt; i++) {
+        const char *n = o->outcomes[i].name;
+        bool ok;
+        if (h2h || spreads)
+            ok = strcmp(n, g->home) == 0 || strcmp(n, g->away) == 0 ||
+                 (h2h && strcmp(n, "Draw") == 0);
+        else if (totals)
+            ok = strcmp(n, "Over") == 0 || strcmp(n, "Under") == 0;
+        else if (prop)
+            ok = strcmp(n, "Over") == 0 || strcmp(n, "Under") == 0 || strcmp(n, "Yes") == 0 ||
+                 strcmp(n, "No") == 0;
+        else
+            ok = true;
+        if (ok)
+            continue;
+        snprintf(field, sizeof(field), "outcomes[%zu].name", i);
+        if (h2h || spreads)
+            return fail(err, SV_ERR_INVALID, field, "\"%.40s\" is not %s of %.80s",
+                        n, h2h ? "home, away or Draw" : "home or away", g->event_id);
+        return fail(err, SV_ERR_INVALID, field, "\"%.40s\" is not %s", n,
+                    totals ? "Over or Under" : "Over, Under, Yes or No");
+    }
+    return SV_OK;
+}
+
+/* The reference outcome of a new market: the home team of a known game for h2h and spreads,
+ * Over when the quote has one, else the quote's first outcome. */
+static const char *choose_ref(const eng_game_t *g, const wire_odds_t *o)
+{
+    if (g && g->known && (strcmp(o->market, "h2h") == 0 || strcmp(o->market, "spreads") == 0))
+        return g->home;
+    for (size_t i = 0; i < o->outcome_cnt; i++)
+        if (strcmp(o->outcomes[i].name, "Over") == 0)
+            return "Over";
+    return o->outcomes[0].name;
+}
+
+/* A quote's lines: key of each outcome, so an alternate line can be told from the main one. */
+typedef struct line_key {
+    bool has;
+    double v;
+} line_key_t;
+
+static bool key_eq(line_key_t a, line_key_t b)
+{
+    return a.has == b.has && (!a.has || a.v == b.v);
+}
+
+/* Order: no line first, then by value. */
+static bool key_lt(line_key_t a, line_key_t b)
+{
+    if (a.has != b.has)
+        return !a.has;
+    return a.has && a.v < b.v;
+}
+
+static line_key_t outcome_key(const wire_outcome_t *oc, const char *ref, bool mirrored)
+{
+    line_key_t k = {false, 0.0};
+    if (!(oc->present & WIRE_OUTCOME_HAS_POINT))
+        return k;
+    k.has = true;
+    k.v = (mirrored && strcmp(oc->name, ref) != 0) ? -oc->point : oc->point;
+    if (k.v == 0.0)
+        k.v = 0.0; /* -0.0 and 0.0 are one line */
+    return k;
+}
+
+static double outcome_dec(const wire_outcome_t *oc)
+{
+    return (oc->present & WIRE_OUTCOME_HAS_DECIMAL) ? oc->decimal
+                                                    : eng_quant_american_to_decimal(oc->price);
+}
+
+/*
+ * The main line of a quote: among the lines priced on two or more outcomes, the one whose
+ * implied probabilities are closest together (max q - min q), ties to the smaller line; with
+ * none such, the smallest line. Marks the chosen outcomes in sel.
+ */
+static size_t main_line(const wire_odds_t *o, const char *ref, bool mirrored, bool *sel,
+                        line_key_t *main_key)
+{
+    line_key_t keys[WIRE_OUTCOMES_MAX], best = {false, 0.0};
+    bool have = false, best_multi = false;
+    double best_spread = 0.0;
+    size_t n = 0;
+
+    for (size_t i = 0; i < o->outcome_cnt; i++)
+        keys[i] = outcome_key(&o->outcomes[i], ref, mirrored);
+    for (size_t i = 0; i < o->outcome_cnt; i++) {
+        size_t cnt = 0;
+        double lo = 2.0, hi = -1.0;
+        bool first = true;
+        for (size_t j = 0; j < o->outcome_cnt; j++) {
+            if (!key_eq(keys[j], keys[i]))
+                continue;
+            if (j < i)
+                first = false;
+            double q = 1.0 / outcome_dec(&o->outcomes[j]);
+            lo = q < lo ? q : lo;
+            hi = q > hi ? q : hi;
+            cnt++;
+        }
+        if (!first) /* this line was looked at already */
+            continue;
+        bool multi = cnt >= 2;
+        double spread = hi - lo;
+        if (!have || (multi && !best_multi) ||
+            (multi == best_multi &&
+             (multi ? (spread < best_spread ||
+                       (spread == best_spread && key_lt(keys[i], best)))
+                    : key_lt(keys[i], best)))) {
+            have = true;
+            best = keys[i];
+            best_multi = multi;
+            best_spread = spread;
+        }
+    }
+    for (size_t i = 0; i < o->outcome_cnt; i++) {
+        sel[i] = key_eq(keys[i], best);
+        n += sel[i];
+    }
+    *main_key = best;
+    return n;
+}
+
+static int name_ix(const eng_market_t *mk, const char *name, char (*pend)[WIRE_NAME_MAX + 1],
+                   size_t pend_cnt)
+{
+    size_t i;
+    for (i = 0; i < mk->name_cnt; i++)
+        if (strcmp(mk->names[i], name) == 0)
+            return (int)i;
+    for (size_t j = 0; j < pend_cnt; j++)
+        if (strcmp(pend[j], name) == 0)
+            return (int)(i + j);
+    return -1;
+}
+
+/* Steam bookkeeping for one book's new quote (bq still holds the previous one's ts/ref_q). */
+static void steam_note(const eng_market_conf_t *cf, const eng_market_t *mk, eng_quote_t *bq,
+                       int64_t ts, bool has_ref, double ref_q, bool has_line, double line)
+{
+    int64_t prev_ts = bq->ts;
+    double prev_q = bq->ref_q;
+    bool prev_ref = bq->has_ref && bq->n > 0;
+
+    if (!has_ref)
+        return; /* a suspension or a quote without the reference outcome keeps the anchor */
+    if (!bq->anchor_set) {
+        bq->anchor_set = true;
+        goto anchor;
+    }
+    if (has_line != bq->anchor_has_line || (has_line && line != bq->anchor_line)) {
+        /* A line move: toward names[0] when its line gets harder (spreads: lower; totals and
+         * props: Over needs more, i.e. the line rises). */
+        int dir = !has_line || !bq->anchor_has_line ? 0
+                  : mk->mirrored                    ? (line < bq->anchor_line ? 1 : -1)
+                                                    : (line > bq->anchor_line ? 1 : -1);
+        if (dir) {
+            bq->move_dir = (int8_t)dir;
+            bq->move_ts = ts;
+        }
+        goto anchor;
+    }
+    if (ts - bq->anchor_ts > cf->steam_window_ms && prev_ref) {
+        /* too slow from the old anchor: measure from the previous quote instead */
+        bq->anchor_ts = prev_ts;
+        bq->anchor_q = prev_q;
+    }
+    if (fabs(ref_q - bq->anchor_q) > cf->steam_threshold) {
+        bq->move_dir = ref_q > bq->anchor_q ? 1 : -1;
+        bq->move_ts = ts;
+        goto anchor;
+    }
+    return;
+anchor:
+    bq->anchor_ts = ts;
+    bq->anchor_q = ref_q;
+    bq->anchor_has_line = has_line;
+    bq->anchor_line = line;
+}
+
+/* Recompute every derived field of mk from its quotes. */
+static void market_derive(const eng_state_t *st, eng_market_t *mk)
+{
+    const eng_market_conf_t *cf = &st->conf;
+    line_key_t keys[ENG_BOOKS_MAX], modal = {false, 0.0};
+    int counts[ENG_BOOKS_MAX], best_cnt = 0, up = 0, down = 0;
+    double lo = 0.0, hi = 0.0;
+    bool have_line = false;
+    size_t max_n = 0;
+
+    mk->active_books = 0;
+    mk->has_modal = false;
+    mk->cand_cnt = 0;
+    mk->arb = false;
+    mk->arb_sum = 0.0;
+    mk->arb_profit = 0.0;
+
+    /* modal line: the line most live books quote; ties to the smaller line */
+    for (size_t i = 0; i < mk->quote_cnt; i++) {
+        const eng_quote_t *bq = &mk->quotes[i];
+        keys[i].has = bq->has_line;
+        keys[i].v = bq->line;
+        counts[i] = 0;
+        if (bq->n == 0)
+            continue;
+        mk->active_books++;
+        if (bq->has_line) {
+            lo = !have_line || bq->line < lo ? bq->line : lo;
+            hi = !have_line || bq->line > hi ? bq->line : hi;
+            have_line = true;
+        }
+        for (size_t j = 0; j <= i; j++) {
+            if (mk->quotes[j].n > 0 && key_eq(keys[j], keys[i])) {
+                counts[j]++; /* counted on the first book with that line */
+                break;
+            }
+        }
+    }
+    mk->line_variance = have_line ? hi - lo : 0.0;
+    for (size_t i = 0; i < mk->quote_cnt; i++) {
+        if (counts[i] > best_cnt || (counts[i] == best_cnt && counts[i] > 0 && key_lt(keys[i], modal))) {
+            best_cnt = counts[i];
+            modal = keys[i];
+        }
+    }
+    mk->modal_books = best_cnt;
+    if (best_cnt == 0)
+        goto steam;
+    mk->has_modal = true;
+    mk->modal_has_line = modal.has;
+    mk->modal_line = modal.has ? modal.v : 0.0;
+
+    /* candidates: every name priced at the modal line, in names order */
+    for (uint8_t nm = 0; nm < mk->name_cnt; nm++) {
+        eng_cand_t *c = &mk->cands[mk->cand_cnt];
+        double sum_p = 0.0, sum_q = 0.0;
+        int n_p = 0;
+        memset(c, 0, sizeof(*c));
+        for (size_t i = 0; i < mk->quote_cnt; i++) {
+            const eng_quote_t *bq = &mk->quotes[i];
+            if (bq->n == 0 || !key_eq(keys[i], modal))
+                continue;
+            if (bq->n > max_n)
+                max_n = bq->n;
+            for (uint8_t k = 0; k < bq->n; k++) {
+                const eng_out_t *oc = &bq->out[k];
+                if (oc->name != nm)
+                    continue;
+                if (c->books == 0) {
+                    c->has_point = oc->has_point;
+                    c->point = oc->point;
+                }
+                c->books++;
+                sum_q += oc->q;
+                if (bq->devig_ok) {
+                    sum_p += oc->p[cf->devig];
+                    n_p++;
+                }
+                if (c->books == 1 || oc->dec > c->best_dec ||
+                    (oc->dec == c->best_dec &&
+                     st->book_rank[bq->book] < st->book_rank[c->best_book])) {
+                    c->best_dec = oc->dec;
+                    c->best_american = oc->american;
+                    c->best_book = bq->book;
+                }
+            }
+        }
+        if (c->books == 0)
+            continue;
+        c->name = nm;
+        c->p_fair = n_p ? sum_p / n_p : sum_q / c->books;
+        mk->cand_cnt++;
+    }
+    if (mk->cand_cnt >= 2 && mk->cand_cnt >= max_n) {
+        double best[ENG_OUTCOMES_MAX];
+        for (uint8_t i = 0; i < mk->cand_cnt; i++)
+            best[i] = mk->cands[i].best_dec;
+        mk->arb = eng_quant_arb(best, mk->cand_cnt, &mk->arb_sum, &mk->arb_profit, NULL);
+    }
+
+steam:
+    for (size_t i = 0; i < mk->quote_cnt; i++) {
+        const eng_quote_t *bq = &mk->quotes[i];
+        if (bq->move_dir == 0 || bq->move_ts < mk->ts - cf->steam_window_ms)
+            continue;
+        if (bq->move_dir > 0)
+            up++;
+        else
+            down++;
+    }
+    mk->steam_dir = 0;
+    if (up >= cf->steam_books && up > down)
+        mk->steam_dir = 1;
+    else if (down >= cf->steam_books && down > up)
+        mk->steam_dir = -1;
+    for (uint8_t i = 0; i < mk->cand_cnt; i++) {
+        eng_cand_t *c = &mk->cands[i];
+        c->steam = (mk->steam_dir > 0 && c->name == 0) || (mk->steam_dir < 0 && c->name != 0);
+    }
+}
+
+static void history_push(const eng_state_t *st, eng_market_t *mk)
+{
+    eng_hist_t *h;
+    if (mk->cand_cnt == 0)
+        return;
+    h = &mk->hist[mk->hist_head];
+    h->ts = mk->ts;
+    h->p_first = mk->cands[0].p_fair;
+    h->has_point = mk->modal_has_line;
+    h->point = mk->modal_line;
+    mk->hist_head = (mk->hist_head + 1) % (uint32_t)st->conf.history_size;
+    if (mk->hist_cnt < (uint32_t)st->conf.history_size)
+        mk->hist_cnt++;
+}
+
+const eng_hist_t *eng_market_history(const eng_state_t *st, const eng_market_t *mk, size_t i)
+{
+    uint32_t size = (uint32_t)st->conf.history_size;
+    SV_ASSERT(i < mk->hist_cnt);
+    return &mk->hist[(mk->hist_head + size - mk->hist_cnt + (uint32_t)i) % size];
+}
+
+static sv_err_t market_create(eng_state_t *st, const wire_odds_t *o, uint64_t h,
+                              eng_market_t **out)
+{
+    eng_market_t *mk = NULL;
+    uint32_t gix;
+    eng_game_t *g;
+
+    if (game_get(st, o->event_id, &gix) != SV_OK)
+        return SV_ERR_NOMEM;
+    g = st->games[gix];
+    if (grow(&st->markets, &st->market_cap, st->market_cnt, sizeof(*st->markets)) != SV_OK ||
+        grow(&g->markets, &g->market_cap, g->market_cnt, sizeof(*g->markets)) != SV_OK)
+        return SV_ERR_NOMEM;
+    if (!(mk = calloc(1, sizeof(*mk))))
+        return SV_ERR_NOMEM;
+    if (!(mk->hist = calloc((size_t)st->conf.history_size, sizeof(*mk->hist))))
+        goto nomem;
+    sv_strlcpy(mk->event_id, o->event_id, sizeof(mk->event_id));
+    sv_strlcpy(mk->market, o->market, sizeof(mk->market));
+    if (o->present & WIRE_ODDS_HAS_PLAYER) {
+        sv_strlcpy(mk->player, o->player, sizeof(mk->player));
+        mk->has_player = true;
+    }
+    mk->mirrored = strstr(o->market, "spread") != NULL;
+    mk->idx = (uint32_t)st->market_cnt;
+    mk->game = gix;
+    if (eng_htab_insert(&st->market_ix, h, mk->idx) != SV_OK)
+        goto nomem;
+    st->markets[st->market_cnt++] = mk;
+    g->markets[g->market_cnt++] = mk->idx;
+    *out = mk;
+    return SV_OK;
+nomem:
+    market_free(mk);
+    return SV_ERR_NOMEM;
+}
+
+sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_t **touched,
+                              wire_err_t *err)
+{
+    const char *player = (o->present & WIRE_ODDS_HAS_PLAYER) ? o->player : "";
+    uint64_t h = market_hash(o->event_id, o->market, player), bh = eng_htab_hash_str(0, o->book);
+    eng_market_t *mk = market_find(st, h, o->event_id, o->market, player);
+    uint32_t book = book_find(st, o->book, bh);
+    eng_quote_t *bq = NULL;
+    const eng_game_t *g = NULL;
+    char pend[ENG_OUTCOMES_MAX][WIRE_NAME_MAX + 1];
+    size_t pend_cnt = 0, sel_n = 0;
+    bool sel[WIRE_OUTCOMES_MAX];
+    int ixs[WIRE_OUTCOMES_MAX];
+    line_key_t key = {false, 0.0};
+    const char *ref = NULL;
+    bool mirrored = strstr(o->market, "spread") != NULL;
+    sv_err_t rc;
+
+    *touched = NULL;
+    if (mk && book != ENG_HTAB_NONE)
+        for (uint8_t i = 0; i < mk->quote_cnt; i++)
+            if (mk->quotes[i].book == book) {
+                bq = &mk->quotes[i];
+                break;
+            }
+    if (bq && o->ts < bq->ts) {
+        st->stats.odds_stale++;
+        return fail(err, SV_ERR_STALE, "ts",
+                    "older than the quote held for book %.64s (%lld < %lld)", o->book,
+                    (long long)o->ts, (long long)bq->ts);
+    }
+    if (mk) {
+        g = st->games[mk->game];
+    } else {
+        uint32_t gix = game_find_ix(st, o->event_id);
+        g = gix == ENG_HTAB_NONE ? NULL : st->games[gix];
+    }
+    if ((rc = check_names(g, o, err)) != SV_OK)
+        goto invalid;
+    if (!bq && mk && mk->quote_cnt >= st->conf.max_books) {
+        rc = fail(err, SV_ERR_INVALID, "book", "market already holds %d books",
+                  st->conf.max_books);
+        goto invalid;
+    }
+    if (o->outcome_cnt > 0) {
+        ref = mk && mk->name_cnt ? mk->names[0] : choose_ref(g, o);
+        if (!mk || mk->name_cnt == 0)
+            sv_strlcpy(pend[pend_cnt++], ref, sizeof(pend[0]));
+        sel_n = main_line(o, ref, mirrored, sel, &key);
+        for (size_t i = 0; i < o->outcome_cnt; i++) {
+            int ix;
+            if (!sel[i])
+                continue;
+            ix = mk ? name_ix(mk, o->outcomes[i].name, pend, pend_cnt) : -1;
+            if (!mk) {
+                for (size_t j = 0; j < pend_cnt; j++)
+                    if (strcmp(pend[j], o->outcomes[i].name) == 0)
+                        ix = (int)j;
+            }
+            if (ix < 0) {
+                if ((mk ? mk->name_cnt : 0) + pend_cnt >= ENG_OUTCOMES_MAX) {
+                    rc = fail(err, SV_ERR_INVALID, "outcomes",
+                              "more than %d outcome names in market %.32s", ENG_OUTCOMES_MAX,
+                              o->market);
+                    goto invalid;
+                }
+                sv_strlcpy(pend[pend_cnt], o->outcomes[i].name, sizeof(pend[0]));
+                ix = (int)((mk ? mk->name_cnt : 0) + pend_cnt++);
+            }
+            ixs[i] = ix;
+        }
+    }
+
+    /* Everything is checked: mutate. */
+    if (book == ENG_HTAB_NONE) {
+        if (st->book_cnt >= UINT16_MAX)
+            return fail(err, SV_ERR_NOMEM, "book", "too many books");
+        size_t cap = st->book_cap;
+        uint16_t *rank;
+        if (grow(&st->books, &cap, st->book_cnt, sizeof(*st->books)) != SV_OK)
+            return SV_ERR_NOMEM;
+        if (!(rank = realloc(st->book_rank, cap * sizeof(*rank))))
+            return SV_ERR_NOMEM;
+        st->book_rank = rank;
+        st->book_cap = cap;
+        if (eng_htab_insert(&st->book_ix, bh, (uint32_t)st->book_cnt) != SV_OK)
+            return SV_ERR_NOMEM;
+        sv_strlcpy(st->books[st->book_cnt], o->book, sizeof(st->books[0]));
+        book = (uint32_t)st->book_cnt++;
+        book_rank_update(st);
+    }
+    if (!mk && (rc = market_create(st, o, h, &mk)) != SV_OK)
+        return rc;
+    if (!bq) {
+        size_t cap = mk->quote_cap;
+        if (mk->quote_cnt >= cap) {
+            eng_quote_t *nq;
+            cap = cap ? cap * 2 : 8;
+            if (cap > ENG_BOOKS_MAX)
+                cap = ENG_BOOKS_MAX;
+            if (!(nq = realloc(mk->quotes, cap * sizeof(*nq))))
+                return SV_ERR_NOMEM;
+            mk->quotes = nq;
+            mk->quote_cap = (uint8_t)cap;
+        }
+        bq = &mk->quotes[mk->quote_cnt++];
+        memset(bq, 0, sizeof(*bq));
+        bq->book = (uint16_t)book;
+    }
+    for (size_t j = 0; j < pend_cnt; j++)
+        sv_strlcpy(mk->names[mk->name_cnt++], pend[j], sizeof(mk->names[0]));
+
+    {
+        double q[ENG_OUTCOMES_MAX], ref_q = 0.0;
+        bool has_ref = false;
+        uint8_t n = 0;
+        SV_ASSERT(sel_n <= ENG_OUTCOMES_MAX);
+        for (size_t i = 0; i < o->outcome_cnt; i++) {
+            const wire_outcome_t *oc = &o->outcomes[i];
+            eng_out_t *out;
+            if (!sel[i])
+                continue;
+            out = &bq->out[n];
+            out->dec = outcome_dec(oc);
+            out->american = (oc->present & WIRE_OUTCOME_HAS_PRICE)
+                                ? oc->price
+                                : eng_quant_decimal_to_american(out->dec);
+            out->q = 1.0 / out->dec;
+            out->has_point = (oc->present & WIRE_OUTCOME_HAS_POINT) != 0;
+            out->point = out->has_point ? oc->point : 0.0;
+            out->name = (uint8_t)ixs[i];
+            if (out->name == 0) {
+                has_ref = true;
+                ref_q = out->q;
+            }
+            q[n++] = out->q;
+        }
+        bq->devig_ok = n >= 2;
+        if (bq->devig_ok) {
+            double p[ENG_DEVIG__CNT][ENG_OUTCOMES_MAX];
+            for (int m = 0; m < ENG_DEVIG__CNT; m++)
+                (void)eng_quant_devig((eng_devig_t)m, q, n, p[m]); /* RANGE: fallback filled */
+            for (uint8_t k = 0; k < n; k++)
+                for (int m = 0; m < ENG_DEVIG__CNT; m++)
+                    bq->out[k].p[m] = p[m][k];
+        }
+        if (mk->ts < o->ts)
+            mk->ts = o->ts;
+        steam_note(&st->conf, mk, bq, o->ts, has_ref, ref_q, key.has, key.v);
+        bq->n = n;
+        bq->ts = o->ts;
+        if (n > 0) {
+            bq->has_line = key.has;
+            bq->line = key.has ? key.v : 0.0;
+            bq->has_ref = has_ref;
+            bq->ref_q = ref_q;
+        }
+    }
+    mk->updates++;
+    market_derive(st, mk);
+    history_push(st, mk);
+    st->stats.odds++;
+    *touched = mk;
+    return SV_OK;
+
+invalid:
+    st->stats.odds_invalid++;
+    return rc;
+}
+
+void eng_market_score(const eng_state_t *st, const eng_market_t *mk, size_t i, wire_score_t *sc)
+{
+    const eng_cand_t *c;
+    SV_ASSERT(i < mk->cand_cnt);
+    c = &mk->cands[i];
+    memset(sc, 0, sizeof(*sc));
+    sc->v = WIRE_VERSION;
+    sc->ts = mk->ts;
+    memcpy(sc->cand.event_id, mk->event_id, sizeof(sc->cand.event_id));
+    memcpy(sc->cand.market, mk->market, sizeof(sc->cand.market));
+    memcpy(sc->cand.side, mk->names[c->name], sizeof(sc->cand.side));
+    if (mk->has_player) {
+        memcpy(sc->cand.player, mk->player, sizeof(sc->cand.player));
+        sc->cand.present |= WIRE_CAND_HAS_PLAYER;
+    }
+    if (c->has_point) {
+        sc->cand.point = c->point;
+        sc->cand.present |= WIRE_CAND_HAS_POINT;
+    }
+    sc->p_fair = c->p_fair;
+    sc->best_price = c->best_american;
+    sc->best_decimal = c->best_dec;
+    sv_strlcpy(sc->best_book, st->books[c->best_book], sizeof(sc->best_book));
+    sc->books = c->books;
+    sc->line_variance = mk->line_variance;
+    if (c->steam)
+        sv_strlcpy(sc->flags[sc->flag_cnt++], "steam", sizeof(sc->flags[0]));
+    if (mk->arb)
+        sv_strlcpy(sc->flags[sc->flag_cnt++], "arb", sizeof(sc->flags[0]));
+}
+
+/* ---- games -------------------------------------------------------------------------------- */
+
+static bool status_terminal(wire_game_status_t s)
+{
+    return s == WIRE_GAME_FINAL || s == WIRE_GAME_CANCELLED;
+}
+
+sv_err_t eng_state_apply_game(eng_state_t *st, const wire_game_t *gw, eng_game_t **touched,
+                              wire_err_t *err)
+{
+    uint32_t gix = game_find_ix(st, gw->event_id);
+    eng_game_t *g = gix == ENG_HTAB_NONE ? NULL : st->games[gix];
+    sv_err_t rc;
+
+    *touched = NULL;
+    if (g && g->known) {
+        if (gw->ts < g->ts) {
+            st->stats.games_stale++;
+            return fail(err, SV_ERR_STALE, "ts", "older than the game held (%lld < %lld)",
+                        (long long)gw->ts, (long long)g->ts);
+        }
+        if (strcmp(g->home, gw->home) != 0 || strcmp(g->away, gw->away) != 0) {
+            st->stats.games_invalid++;
+            return fail(err, SV_ERR_INVALID, strcmp(g->home, gw->home) != 0 ? "home" : "away",
+                        "differs from the game held (%.40s vs %.40s)", g->home, g->away);
+        }
+        if (status_terminal(g->status) && gw->status != g->status) {
+            st->stats.games_invalid++;
+            return fail(err, SV_ERR_INVALID, "status", "the game is already %s",
+                        g->status == WIRE_GAME_FINAL ? "final" : "cancelled");
+        }
+    }
+    if (!g) {
+        if ((rc = game_get(st, gw->event_id, &gix)) != SV_OK)
+            return rc;
+        g = st->games[gix];
+    }
+    g->known = true;
+    g->ts = gw->ts;
+    sv_strlcpy(g->sport, gw->sport, sizeof(g->sport));
+    sv_strlcpy(g->league, gw->league, sizeof(g->league));
+    sv_strlcpy(g->home, gw->home, sizeof(g->home));
+    sv_strlcpy(g->away, gw->away, sizeof(g->away));
+    g->commence_ts = gw->commence_ts;
+    g->status = gw->status;
+    g->period = gw->period;
+    g->clock_s = gw->clock_s;
+    g->home_score = gw->home_score;
+    g->away_score = gw->away_score;
+    g->present = gw->present;
+    st->stats.games++;
+    *touched = g;
+    return SV_OK;
+}
+
+/* ---- context ------------------------------------------------------------------------------ */
+
+static sv_err_t ctx_stale(eng_state_t *st, wire_err_t *err, int64_t ts, int64_t held)
+{
+    st->stats.context_stale++;
+    return fail(err, SV_ERR_STALE, "ts", "older than the record held (%lld < %lld)",
+                (long long)ts, (long long)held);
+}
+
+static sv_err_t ctx_splits(eng_state_t *st, eng_game_t *g, const wire_context_t *c,
+                           wire_err_t *err)
+{
+    eng_splits_t *s = NULL;
+    for (size_t i = 0; i < g->splits_cnt; i++)
+        if (strcmp(g->splits[i].market, c->market) == 0 && strcmp(g->splits[i].side, c->side) == 0)
+            s = &g->splits[i];
+    if (s && c->ts < s->ts)
+        return ctx_stale(st, err, c->ts, s->ts);
+    if (!s) {
+        if (grow(&g->splits, &g->splits_cap, g->splits_cnt, sizeof(*g->splits)) != SV_OK)
+            return SV_ERR_NOMEM;
+        s = &g->splits[g->splits_cnt++];
+        sv_strlcpy(s->market, c->market, sizeof(s->market));
+        sv_strlcpy(s->side, c->side, sizeof(s->side));
+    }
+    s->ticket_pct = c->ticket_pct;
+    s->money_pct = c->money_pct;
+    s->ts = c->ts;
+    return SV_OK;
+}
+
+static sv_err_t ctx_injury(eng_state_t *st, eng_game_t *g, const wire_context_t *c,
+                           wire_err_t *err)
+{
+    eng_injury_t *in = NULL;
+    for (size_t i = 0; i < g->injury_cnt; i++)
+        if (strcmp(g->injuries[i].team, c->team) == 0 &&
+            strcmp(g->injuries[i].player, c->player) == 0)
+            in = &g->injuries[i];
+    if (in && c->ts < in->ts)
+        return ctx_stale(st, err, c->ts, in->ts);
+    if (!in) {
+        if (grow(&g->injuries, &g->injury_cap, g->injury_cnt, sizeof(*g->injuries)) != SV_OK)
+            return SV_ERR_NOMEM;
+        in = &g->injuries[g->injury_cnt++];
+        sv_strlcpy(in->team, c->team, sizeof(in->team));
+        sv_strlcpy(in->player, c->player, sizeof(in->player));
+    }
+    in->status = c->status;
+    in->impact = c->impact;
+    in->is_starter = c->is_starter;
+    in->present = c->present & (WIRE_CTX_HAS_IMPACT | WIRE_CTX_HAS_IS_STARTER);
+    in->ts = c->ts;
+    return SV_OK;
+}
+
+static sv_err_t ctx_player(eng_state_t *st, const wire_context_t *c, wire_err_t *err)
+{
+    uint32_t v = player_find(st, c->player);
+    eng_player_t *p;
+    if (v != ENG_HTAB_NONE && c->ts < st->players[v].ts)
+        return ctx_stale(st, err, c->ts, st->players[v].ts);
+    if (v == ENG_HTAB_NONE) {
+        if (grow(&st->players, &st->player_cap, st->player_cnt, sizeof(*st->players)) != SV_OK ||
+            eng_htab_insert(&st->player_ix, eng_htab_hash_str(0, c->player),
+                            (uint32_t)st->player_cnt) != SV_OK)
+            return SV_ERR_NOMEM;
+        v = (uint32_t)st->player_cnt++;
+        memset(&st->players[v], 0, sizeof(st->players[v]));
+        sv_strlcpy(st->players[v].player, c->player, sizeof(st->players[v].player));
+    }
+    p = &st->players[v];
+    sv_strlcpy(p->team, (c->present & WIRE_CTX_HAS_TEAM) ? c->team : "", sizeof(p->team));
+    sv_strlcpy(p->birth_date, c->birth_date, sizeof(p->birth_date));
+    p->ts = c->ts;
+    return SV_OK;
+}
+
+sv_err_t eng_state_apply_context(eng_state_t *st, const wire_context_t *c, eng_game_t **touched,
+                                 wire_err_t *err)
+{
+    eng_game_t *g = NULL;
+    uint32_t gix;
+    sv_err_t rc = SV_OK;
+
+    *touched = NULL;
+    if (c->kind == WIRE_CTX_PLAYER) {
+        rc = ctx_player(st, c, err);
+        goto out;
+    }
+    if (c->kind == WIRE_CTX_SPACE_WEATHER) {
+        if (st->space.ts && c->ts < st->space.ts) {
+            rc = ctx_stale(st, err, c->ts, st->space.ts);
+            goto out;
+        }
+        st->space.kp = c->kp;
+        st->space.xray_flux = c->xray_flux;
+        st->space.present = c->present & (WIRE_CTX_HAS_KP | WIRE_CTX_HAS_XRAY_FLUX);
+        st->space.ts = c->ts;
+        goto out;
+    }
+    if ((rc = game_get(st, c->event_id, &gix)) != SV_OK)
+        goto out;
+    g = st->games[gix];
+    switch (c->kind) {
+    case WIRE_CTX_SPLITS: rc = ctx_splits(st, g, c, err); break;
+    case WIRE_CTX_INJURY: rc = ctx_injury(st, g, c, err); break;
+    case WIRE_CTX_OFFICIALS:
+        if (g->officials.ts && c->ts < g->officials.ts) {
+            rc = ctx_stale(st, err, c->ts, g->officials.ts);
+            break;
+        }
+        sv_strlcpy(g->officials.lead, c->lead, sizeof(g->officials.lead));
+        g->officials.crew_cnt = c->crew_cnt;
+        memcpy(g->officials.crew, c->crew, sizeof(g->officials.crew));
+        g->officials.over_pct = c->over_pct;
+        g->officials.home_bias = c->home_bias;
+        g->officials.present =
+            c->present & (WIRE_CTX_HAS_CREW | WIRE_CTX_HAS_OVER_PCT | WIRE_CTX_HAS_HOME_BIAS);
+        g->officials.ts = c->ts;
+        break;
+    case WIRE_CTX_WEATHER:
+        if (g->weather.ts && c->ts < g->weather.ts) {
+            rc = ctx_stale(st, err, c->ts, g->weather.ts);
+            break;
+        }
+        g->weather.temp_f = c->temp_f;
+        g->weather.wind_mph = c->wind_mph;
+        g->weather.precip_in = c->precip_in;
+        g->weather.humidity = c->humidity;
+        g->weather.indoor = c->indoor;
+        g->weather.present = c->present & WIRE_CTX_HAS_INDOOR;
+        g->weather.ts = c->ts;
+        break;
+    default:
+        st->stats.context_invalid++;
+        rc = fail(err, SV_ERR_INVALID, "kind", "unknown context kind %d", (int)c->kind);
+        break;
+    }
+out:
+    if (rc == SV_OK) {
+        st->stats.context++;
+        *touched = g;
+    }
+    return rc;
+}

@@ -23,6 +23,7 @@
 #include "kin.h"
 #include "kout.h"
 #include "log.h"
+#include "market.h"
 #include "sv_util.h"
 #include "wire.h"
 
@@ -41,6 +42,11 @@ typedef struct eng {
     struct event *shutdown_tick;         /* polls for the end of in-flight work while stopping */
     int shutdown_ticks;                  /* 100 ms ticks spent stopping */
     char dlq_topic[ENG_TOPIC_MAX];       /* prefix + dlq.v1 */
+    char scores_topic[ENG_TOPIC_MAX];    /* prefix + scores.v1 */
+    eng_state_t *state;                  /* games, context and markets */
+    wire_score_t score;                  /* reused output event */
+    unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
+    unsigned long long score_cnt;        /* score events emitted */
     msgpack_sbuffer sbuf;                /* reused output buffer */
     msgpack_packer pk;                   /* writes into sbuf */
     union {                              /* the decoded input, reused */
@@ -54,17 +60,26 @@ typedef struct eng {
     int rc;                              /* exit status */
 } eng_t;
 
-/* The input topics, their types, and what a valid event of each does. */
+/* What a valid input does to the state; SV_ERR_INVALID gets err filled (a semantic dead letter). */
+typedef sv_err_t (eng_handler_fn)(struct eng *e, const rd_kafka_message_t *m, wire_err_t *err);
+
+static eng_handler_fn eng_on_odds;
+static eng_handler_fn eng_on_game;
+static eng_handler_fn eng_on_context;
+static eng_handler_fn eng_on_click;
+
+/* The input topics, their types, and what a valid event of each does (STYLE rule 10). */
 typedef struct eng_input {
-    const char *suffix; /* topic after the prefix */
-    wire_type_t type;   /* its schema */
+    const char *suffix;      /* topic after the prefix */
+    wire_type_t type;        /* its schema */
+    eng_handler_fn *handler; /* applies a valid event */
 } eng_input_t;
 
 static const eng_input_t eng_inputs[] = {
-    {"odds.v1", WIRE_ODDS},
-    {"games.v1", WIRE_GAME},
-    {"context.v1", WIRE_CONTEXT},
-    {"clicks.v1", WIRE_CLICK},
+    {"odds.v1", WIRE_ODDS, eng_on_odds},
+    {"games.v1", WIRE_GAME, eng_on_game},
+    {"context.v1", WIRE_CONTEXT, eng_on_context},
+    {"clicks.v1", WIRE_CLICK, eng_on_click},
 };
 
 static void usage(FILE *fp)
@@ -136,6 +151,57 @@ static void eng_dead_letter(eng_t *e, const rd_kafka_message_t *m, const wire_er
     e->dlq_cnt++;
 }
 
+/* One savant.scores.v1 event per candidate of a market whose state changed. */
+static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
+{
+    char key[WIRE_KEY_MAX];
+    wire_err_t err;
+
+    for (size_t i = 0; i < mk->cand_cnt; i++) {
+        eng_market_score(e->state, mk, i, &e->score);
+        msgpack_sbuffer_clear(&e->sbuf);
+        SV_ASSERT(wire_encode(WIRE_SCORE, &e->score, &e->pk, &err) == SV_OK);
+        SV_ASSERT(wire_key(WIRE_SCORE, &e->score, key, sizeof(key)) == SV_OK);
+        eng_emit(e, e->scores_topic, key, e->score.ts);
+        e->score_cnt++;
+    }
+}
+
+static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
+{
+    eng_market_t *mk = NULL;
+    sv_err_t rc = eng_state_apply_odds(e->state, &e->in.odds, &mk, err);
+    UNUSED(m);
+    if (rc == SV_OK)
+        eng_emit_scores(e, mk);
+    return rc;
+}
+
+/* Game and context events change what later scoring reads; the market-level fields of a
+ * score do not depend on them, so they emit nothing yet (the scoring issue adds that). */
+static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
+{
+    eng_game_t *g = NULL;
+    UNUSED(m);
+    return eng_state_apply_game(e->state, &e->in.game, &g, err);
+}
+
+static sv_err_t eng_on_context(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
+{
+    eng_game_t *g = NULL;
+    UNUSED(m);
+    return eng_state_apply_context(e->state, &e->in.context, &g, err);
+}
+
+/* Clicks are validated and counted; the bets issue turns them into bets. */
+static sv_err_t eng_on_click(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
+{
+    UNUSED(e);
+    UNUSED(m);
+    UNUSED(err);
+    return SV_OK;
+}
+
 static const eng_input_t *eng_input_for(const eng_t *e, const char *topic)
 {
     size_t plen = strlen(e->cfg.kafka_topic_prefix);
@@ -163,7 +229,22 @@ static void eng_on_message(const rd_kafka_message_t *m, void *arg)
         eng_dead_letter(e, m, &werr);
         return;
     }
-    e->valid_cnt[in->type]++;
+    switch (in->handler(e, m, &werr)) {
+    case SV_OK:
+        e->valid_cnt[in->type]++;
+        break;
+    case SV_ERR_STALE: /* older than what the state holds: ignored (counted) */
+        e->stale_cnt++;
+        break;
+    case SV_ERR_NOMEM:
+        LOG_ERROR("eng", "out_of_memory", "topic=%s", rd_kafka_topic_name(m->rkt));
+        e->rc = 1;
+        event_base_loopbreak(e->base);
+        break;
+    default: /* semantically invalid: a dead letter like a schema error */
+        eng_dead_letter(e, m, &werr);
+        break;
+    }
 }
 
 static void eng_shutdown_check(evutil_socket_t fd, short what, void *arg)
@@ -228,6 +309,21 @@ int main(int argc, char **argv)
     msgpack_sbuffer_init(&e.sbuf);
     msgpack_packer_init(&e.pk, &e.sbuf, msgpack_sbuffer_write);
     snprintf(e.dlq_topic, sizeof(e.dlq_topic), "%sdlq.v1", e.cfg.kafka_topic_prefix);
+    snprintf(e.scores_topic, sizeof(e.scores_topic), "%sscores.v1", e.cfg.kafka_topic_prefix);
+    {
+        eng_market_conf_t mconf;
+        eng_market_conf_defaults(&mconf);
+        mconf.devig = (eng_devig_t)e.cfg.market_devig;
+        mconf.steam_threshold = e.cfg.market_steam_threshold;
+        mconf.steam_books = (int)e.cfg.market_steam_books;
+        mconf.steam_window_ms = e.cfg.market_steam_window_ms;
+        mconf.history_size = (int)e.cfg.market_history_size;
+        e.state = eng_state_new(&mconf, errstr, sizeof(errstr));
+        if (!e.state) {
+            fprintf(stderr, "savant-engine: %s\n", errstr);
+            return 1;
+        }
+    }
     for (size_t i = 0; i < SV_ARRAY_SIZE(eng_inputs); i++) {
         snprintf(topics[i], sizeof(topics[i]), "%s%s", e.cfg.kafka_topic_prefix,
                  eng_inputs[i].suffix);
@@ -263,9 +359,9 @@ int main(int argc, char **argv)
     if (kout_flush(e.kout, 1000) != SV_OK)
         e.rc = 1;
     LOG_INFO("eng", "stopped", "consumed=%llu dead_letters=%llu odds=%llu games=%llu "
-             "context=%llu clicks=%llu", kin_consumed(e.kin), e.dlq_cnt,
+             "context=%llu clicks=%llu stale=%llu scores=%llu", kin_consumed(e.kin), e.dlq_cnt,
              e.valid_cnt[WIRE_ODDS], e.valid_cnt[WIRE_GAME], e.valid_cnt[WIRE_CONTEXT],
-             e.valid_cnt[WIRE_CLICK]);
+             e.valid_cnt[WIRE_CLICK], e.stale_cnt, e.score_cnt);
 out:
     if (e.sigint)
         event_free(e.sigint);
@@ -276,6 +372,7 @@ out:
     kin_free(e.kin);
     kout_free(e.kout);
     event_base_free(e.base);
+    eng_state_free(e.state);
     msgpack_sbuffer_destroy(&e.sbuf);
     return e.rc;
 }

@@ -2,19 +2,24 @@
  * wire — the schemas of DESIGN.md §4 as data, and the one generic codec that walks them.
  *
  * Each event type is a static field table {name, type, offset, presence bit, limits, enum names,
- * sub-table}. Decoding first checks that the bytes are exactly one well-formed msgpack value
- * (wire_mp_check), then one walker fills the C struct straight from the raw bytes without
- * allocating, then one validator checks every field against its table row, then the type's
- * cross-field rule runs. Encoding runs the same validator and emits the fields in table order, so
- * one struct always gives the same bytes. JSON goes through msgpack: wire_from_json converts the
- * JSON value to msgpack and decodes it in strict mode (unknown keys rejected, binary fields as
- * base64 strings); wire_to_json encodes and converts back. Errors name the field path and reason.
+ * sub-table}; an index derived from each table once (wire_init) gives the decoder its name lookup
+ * and the masks of required and optional fields. Decoding is one walk over the raw bytes: it fills
+ * the C struct without allocating and checks every value against its table row as it is read,
+ * then each object's cross-field rules run. Only when that walk fails does the decoder look at the
+ * whole buffer again (wire_mp_check), so that malformed bytes are always SV_ERR_DECODE whatever
+ * else is wrong with them. Encoding is one walk over the struct that checks each field and writes
+ * its msgpack into a private buffer, in table order, so one struct always gives the same bytes;
+ * the packer gets the bytes only when the whole event is valid. JSON goes through msgpack:
+ * wire_from_json converts the JSON value to msgpack and decodes it in strict mode (unknown keys
+ * rejected, binary fields as base64 strings); wire_to_json encodes and converts back. Errors name
+ * the field path and reason.
  */
 #include "wire.h"
 
 #include <float.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,13 +46,16 @@ enum {
 #define WF_OPT 1u         /* optional: presence bit `bit` of the mask at `pres` */
 #define WIRE_UNKNOWN_MAX 32 /* unknown keys one map may carry (duplicates among them are found) */
 #define WIRE_FRAMES_MAX 4   /* schema nesting (outcomes[i], scores) */
+#define WIRE_FNAME_SZ 16    /* bytes of wire_field_t.name: names are at most 15 bytes */
+#define WIRE_SLOTS 128      /* name-lookup slots per schema (at least twice the fields) */
+#define WIRE_ENC_STACK 4096 /* encoder buffer on the stack; bigger events grow onto the heap */
 
 typedef struct wire_ctx wire_ctx_t;
 typedef struct wire_schema wire_schema_t;
 
 /* One field of a schema: a row of the tables below. */
 typedef struct wire_field {
-    const char *name;         /* wire and JSON name */
+    char name[WIRE_FNAME_SZ]; /* wire and JSON name, NUL-padded (a key is copied in one move) */
     size_t nlen;              /* strlen(name) */
     uint8_t type;             /* WT_* */
     uint8_t kind;             /* WK_* */
@@ -65,6 +73,22 @@ typedef struct wire_field {
     const wire_schema_t *sub; /* WT_OBJS element / WT_OBJ value */
 } wire_field_t;
 
+/* What a field table implies, derived once by wire_init(). */
+typedef struct wire_index {
+    bool done;               /* filled */
+    uint64_t req;            /* bit k: fields[k] is required */
+    uint64_t opt;            /* bit k: fields[k] is optional */
+    unsigned nreq;           /* required fields */
+    unsigned nmasks;         /* distinct presence masks the optional fields use (0..2) */
+    size_t mask_off[2];      /* their offsets in the struct */
+    uint32_t mask_bits[2];   /* the bits the fields use in each */
+    uint8_t slot[WIRE_SLOTS]; /* open addressing by name_hash(): field index + 1, 0 = empty */
+    struct {
+        uint64_t w[2], m[2]; /* the 16 bytes from its fixstr header on, as read, and the mask
+                                of the 1 + nlen that count */
+    } key[64];               /* fields[k]'s msgpack key (little-endian hosts use it) */
+} wire_index_t;
+
 /* The key of an event: a string field, or a function for the composite ones. */
 typedef sv_err_t (*wire_key_fn)(const void *ev, char *buf, size_t size);
 
@@ -74,16 +98,19 @@ struct wire_schema {
     const wire_field_t *fields;                         /* in encoding order */
     size_t nfields;                                     /* entries in fields */
     size_t size;                                        /* sizeof the struct */
-    sv_err_t (*pre)(wire_ctx_t *c, const void *st);     /* before the fields are checked */
-    sv_err_t (*post)(wire_ctx_t *c, const void *st);    /* after */
+    sv_err_t (*pre)(wire_ctx_t *c, const void *st);     /* before the fields (after, decoding) */
+    sv_err_t (*post)(wire_ctx_t *c, const void *st);    /* after the fields */
     size_t key_off;                                     /* the key string, unless key_fn */
     wire_key_fn key_fn;                                 /* composite key, or NULL */
+    wire_index_t *ix;                                   /* derived from fields by wire_init() */
 };
 
 /* State of one decode/validate/encode: where we are, for error paths. */
 struct wire_ctx {
     wire_err_t *err;  /* filled on failure */
     bool json;        /* strict: unknown keys rejected, binaries as base64 strings */
+    bool held;        /* decoding: a value rule failed and err holds it; the walk goes on only
+                         to find a structural error, which is reported instead */
     unsigned depth;   /* frames in use */
     struct {
         const char *name; /* field name */
@@ -150,6 +177,30 @@ const char *wire_err_str(const wire_err_t *err, char *buf, size_t size)
  * Value checks shared by the decoder and the encoder
  */
 
+/* Byte classes of the string kinds (chr_class, filled by wire_init). */
+enum { C_TEXT = 1, C_KEYTEXT = 2, C_ID = 4, C_TOKEN = 8, C_TOPIC = 16 };
+static uint8_t chr_class[256];
+static const uint8_t kind_class[] = {
+    [WK_PLAIN] = C_TEXT, [WK_KEYNAME] = C_KEYTEXT, [WK_ID] = C_ID, [WK_TOKEN] = C_TOKEN,
+    [WK_TOPIC] = C_TOPIC,
+};
+
+static void chr_class_init(void)
+{
+    for (int b = 0; b < 256; b++) {
+        uint8_t k = 0;
+        if (b != 0) /* bytes >= 0x80 are text here; utf8_valid() judges them */
+            k |= C_TEXT | (b != '|' ? C_KEYTEXT : 0);
+        if (b >= 0x20 && b <= 0x7e && b != '|')
+            k |= C_ID;
+        if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '_')
+            k |= C_TOKEN | C_TOPIC;
+        if ((b >= 'A' && b <= 'Z') || b == '.' || b == '-')
+            k |= C_TOPIC;
+        chr_class[b] = k;
+    }
+}
+
 static bool utf8_valid(const uint8_t *s, size_t n)
 {
     size_t i = 0;
@@ -184,23 +235,32 @@ static bool utf8_valid(const uint8_t *s, size_t n)
     return true;
 }
 
-static bool date_valid(const char *s, const char **why)
+/* The value of the n decimal digits at s. */
+static int digits(const char *s, int n)
+{
+    int x = 0;
+    while (n-- > 0)
+        x = x * 10 + (*s++ - '0');
+    return x;
+}
+
+static bool date_valid(const char *s, size_t n, const char **why)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     int y, m, d;
 
-    for (int k = 0; k < WIRE_DATE_MAX; k++) {
+    for (size_t k = 0; k < WIRE_DATE_MAX; k++) {
         bool dash = k == 4 || k == 7;
-        if (dash ? s[k] != '-' : (s[k] < '0' || s[k] > '9')) {
+        if (k >= n || (dash ? s[k] != '-' : (s[k] < '0' || s[k] > '9'))) {
             *why = "must be a date YYYY-MM-DD";
             return false;
         }
     }
-    if (s[WIRE_DATE_MAX] != '\0') {
+    if (n != WIRE_DATE_MAX) {
         *why = "must be a date YYYY-MM-DD";
         return false;
     }
-    y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
     if (y < 1900 || y > 2100) {
         *why = "year must be between 1900 and 2100";
         return false;
@@ -213,35 +273,68 @@ static bool date_valid(const char *s, const char **why)
     return true;
 }
 
-static sv_err_t chk_str(wire_ctx_t *c, const wire_field_t *f, const char *s, long idx)
+/* Per-byte tests on 8 bytes at once (exact as yes/no answers): a byte below n (n <= 128), a
+ * byte above n (n <= 127), a byte equal to b. */
+#define SWAR_ONES 0x0101010101010101ull
+#define SWAR_HIGH 0x8080808080808080ull
+#define SWAR_LT(x, n) (((x) - SWAR_ONES * (n)) & ~(x) & SWAR_HIGH)
+#define SWAR_GT(x, n) ((((x) + SWAR_ONES * (127 - (n))) | (x)) & SWAR_HIGH)
+#define SWAR_EQ(x, b) SWAR_LT((x) ^ (SWAR_ONES * (b)), 1)
+
+/* Whether the n bytes at s obey f's kind and hold no NUL: ids and ASCII text 8 bytes at a time,
+ * the rest a byte at a time through chr_class. */
+static bool str_ok(const wire_field_t *f, const char *s, size_t n)
 {
-    const char *name = f->name;
-    size_t n = strnlen(s, f->max + 1);
+    const uint8_t *u = (const uint8_t *)s;
+    uint8_t all = 0xff, any = 0;
+    const char *why;
+    size_t k = 0;
+
+    if (f->kind == WK_DATE)
+        return date_valid(s, n, &why);
+    if (f->kind == WK_ID || f->kind == WK_PLAIN || f->kind == WK_KEYNAME) {
+        for (uint64_t x; k + 8 <= n; k += 8) {
+            memcpy(&x, u + k, sizeof(x));
+            if (f->kind == WK_ID ? SWAR_LT(x, 0x20) | SWAR_GT(x, 0x7e) | SWAR_EQ(x, '|')
+                                 : SWAR_LT(x, 1) | (x & SWAR_HIGH) | /* UTF-8: byte loop */
+                                       (f->kind == WK_KEYNAME ? SWAR_EQ(x, '|') : 0)) {
+                k = 0; /* the byte loop judges the whole string */
+                break;
+            }
+        }
+    }
+    for (; k < n; k++) {
+        all &= chr_class[u[k]];
+        any |= u[k];
+    }
+    return (all & kind_class[f->kind]) && (any < 0x80 || utf8_valid(u, n));
+}
+
+/* Why str_ok() failed, the first rule broken in the order they are reported. */
+static const char *str_why(const wire_field_t *f, const char *s, size_t n)
+{
     const char *why = NULL;
 
-    if (n > f->max)
-        return fail(c, SV_ERR_SCHEMA, name, idx, "longer than %zu bytes", f->max);
-    if (n == 0)
-        return fail(c, SV_ERR_SCHEMA, name, idx, "must not be empty");
+    if (memchr(s, '\0', n))
+        return "contains a NUL byte";
     switch (f->kind) {
     case WK_ID:
         for (size_t k = 0; k < n && !why; k++)
-            if (s[k] < 0x20 || s[k] > 0x7e || s[k] == '|')
+            if (!(chr_class[(uint8_t)s[k]] & C_ID))
                 why = "must be printable ASCII without '|'";
         break;
     case WK_TOKEN:
         for (size_t k = 0; k < n && !why; k++)
-            if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9') || s[k] == '_'))
+            if (!(chr_class[(uint8_t)s[k]] & C_TOKEN))
                 why = "must be a lowercase token [a-z0-9_]";
         break;
     case WK_TOPIC:
         for (size_t k = 0; k < n && !why; k++)
-            if (!((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
-                  (s[k] >= '0' && s[k] <= '9') || s[k] == '.' || s[k] == '_' || s[k] == '-'))
+            if (!(chr_class[(uint8_t)s[k]] & C_TOPIC))
                 why = "must be a topic name [A-Za-z0-9._-]";
         break;
     case WK_DATE:
-        date_valid(s, &why);
+        date_valid(s, n, &why);
         break;
     default: /* WK_PLAIN, WK_KEYNAME */
         if (!utf8_valid((const uint8_t *)s, n))
@@ -250,7 +343,19 @@ static sv_err_t chk_str(wire_ctx_t *c, const wire_field_t *f, const char *s, lon
             why = "must not contain '|'";
         break;
     }
-    return why ? fail(c, SV_ERR_SCHEMA, name, idx, "%s", why) : SV_OK;
+    return why ? why : "?";
+}
+
+/* The string rules for the n bytes at s (a struct's char array, or a msgpack string's bytes). */
+static sv_err_t chk_str(wire_ctx_t *c, const wire_field_t *f, const char *s, size_t n, long idx)
+{
+    if (n > f->max)
+        return fail(c, SV_ERR_SCHEMA, f->name, idx, "longer than %zu bytes", f->max);
+    if (n == 0)
+        return fail(c, SV_ERR_SCHEMA, f->name, idx, "must not be empty");
+    if (str_ok(f, s, n))
+        return SV_OK;
+    return fail(c, SV_ERR_SCHEMA, f->name, idx, "%s", str_why(f, s, n));
 }
 
 static sv_err_t chk_int(wire_ctx_t *c, const wire_field_t *f, int64_t x)
@@ -302,59 +407,263 @@ static bool is_present(const wire_field_t *f, const void *st)
     return !(f->flags & WF_OPT) || (*CAT(uint32_t, st, f->pres) & f->bit);
 }
 
-static sv_err_t val_obj(wire_ctx_t *c, const wire_schema_t *s, const void *st);
+/* ---------------------------------------------------------------------------------------------
+ * Writer: msgpack into a private buffer, with msgpack-c's choice of the smallest header
+ */
 
-static sv_err_t val_field(wire_ctx_t *c, const wire_field_t *f, const void *st)
+/* A growable byte buffer that starts on the caller's stack. */
+typedef struct wire_wr {
+    uint8_t *p;    /* next byte */
+    uint8_t *end;  /* one past the buffer */
+    uint8_t *base; /* the buffer */
+    bool heap;     /* base is malloc'd (wr_release frees it) */
+    bool oom;      /* growing failed: the bytes are incomplete */
+} wire_wr_t;
+
+#define WR_FIELD 32 /* room for a key (1 + WIRE_FNAME_SZ) plus a scalar or a header (9) */
+
+static void wr_init(wire_wr_t *w, uint8_t *buf, size_t size)
 {
-    const void *p = CAT(uint8_t, st, f->off);
-    size_t n;
+    w->p = w->base = buf;
+    w->end = buf + size;
+    w->heap = w->oom = false;
+}
+
+static void wr_release(wire_wr_t *w)
+{
+    if (w->heap)
+        free(w->base);
+}
+
+static bool wr_grow(wire_wr_t *w, size_t n)
+{
+    size_t used = (size_t)(w->p - w->base), cap = (size_t)(w->end - w->base) * 2;
+    uint8_t *b;
+
+    if (w->oom)
+        return false;
+    if (cap < used + n)
+        cap = used + n;
+    if (!(b = w->heap ? realloc(w->base, cap) : malloc(cap))) {
+        w->oom = true;
+        return false;
+    }
+    if (!w->heap)
+        memcpy(b, w->base, used);
+    w->base = b;
+    w->p = b + used;
+    w->end = b + cap;
+    w->heap = true;
+    return true;
+}
+
+/* Whether n more bytes fit at w->p (growing the buffer if needed). */
+static inline bool wr_need(wire_wr_t *w, size_t n)
+{
+    return (size_t)(w->end - w->p) >= n || wr_grow(w, n);
+}
+
+/* The put_* helpers write at q, which has room, and return the next byte. */
+static inline uint8_t *put_be(uint8_t *q, uint64_t x, unsigned n)
+{
+    for (unsigned k = n; k-- > 0; x >>= 8)
+        q[k] = (uint8_t)x;
+    return q + n;
+}
+
+/* The field's name as a fixstr: the header, then WIRE_FNAME_SZ bytes of which nlen count. */
+static inline uint8_t *put_key(uint8_t *q, const wire_field_t *f)
+{
+    *q = (uint8_t)(0xa0 | f->nlen);
+    memcpy(q + 1, f->name, WIRE_FNAME_SZ);
+    return q + 1 + f->nlen;
+}
+
+/* The smallest integer encoding (positive fixint, uint 8..64; negative fixint, int 8..64). */
+static uint8_t *put_int(uint8_t *q, int64_t x)
+{
+    if (x >= 0) {
+        if (x < 128)
+            return *q = (uint8_t)x, q + 1;
+        if (x < 256)
+            return *q = 0xcc, put_be(q + 1, (uint64_t)x, 1);
+        if (x < 65536)
+            return *q = 0xcd, put_be(q + 1, (uint64_t)x, 2);
+        if (x <= (int64_t)UINT32_MAX)
+            return *q = 0xce, put_be(q + 1, (uint64_t)x, 4);
+        return *q = 0xcf, put_be(q + 1, (uint64_t)x, 8);
+    }
+    if (x >= -32)
+        return *q = (uint8_t)x, q + 1;
+    if (x >= -128)
+        return *q = 0xd0, put_be(q + 1, (uint64_t)x, 1);
+    if (x >= -32768)
+        return *q = 0xd1, put_be(q + 1, (uint64_t)x, 2);
+    if (x >= INT32_MIN)
+        return *q = 0xd2, put_be(q + 1, (uint64_t)x, 4);
+    return *q = 0xd3, put_be(q + 1, (uint64_t)x, 8);
+}
+
+/* Doubles are always float64. */
+static inline uint8_t *put_dbl(uint8_t *q, double d)
+{
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof(bits));
+    *q = 0xcb;
+    return put_be(q + 1, bits, 8);
+}
+
+/* A str/bin/array/map header for n: fix | n below fixlim, else the 8-bit form c8 (if the type
+ * has one), the 16-bit form c16 or the 32-bit form c16 + 1. */
+static uint8_t *put_hdr(uint8_t *q, size_t n, uint8_t fix, size_t fixlim, uint8_t c8, uint8_t c16)
+{
+    if (n < fixlim)
+        return *q = (uint8_t)(fix | n), q + 1;
+    if (c8 && n < 256)
+        return *q = c8, put_be(q + 1, n, 1);
+    if (n < 65536)
+        return *q = c16, put_be(q + 1, n, 2);
+    return *q = (uint8_t)(c16 + 1), put_be(q + 1, n, 4);
+}
+#define PUT_STR(q, n) put_hdr(q, n, 0xa0, 32, 0xd9, 0xda)
+#define PUT_BIN(q, n) put_hdr(q, n, 0, 0, 0xc4, 0xc5)
+#define PUT_ARRAY(q, n) put_hdr(q, n, 0x90, 16, 0, 0xdc)
+#define PUT_MAP(q, n) put_hdr(q, n, 0x80, 16, 0, 0xde)
+
+/* A string or binary value with its header (room: WR_FIELD + n). */
+static inline uint8_t *put_raw(uint8_t *q, const void *s, size_t n, bool bin)
+{
+    q = bin ? PUT_BIN(q, n) : PUT_STR(q, n);
+    if (n)
+        memcpy(q, s, n);
+    return q + n;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Struct walk: validation and encoding in one pass, fields in table order
+ *
+ * c: check every present field and the cross-field rules, stopping at the first error (NULL for
+ * wire_to_json, which trusts its input: lengths and counts are then clamped to the limits).
+ * w: write the msgpack of the fields (NULL for wire_validate).
+ */
+
+static sv_err_t walk_obj(wire_ctx_t *c, wire_wr_t *w, const wire_schema_t *s, const void *st);
+
+static sv_err_t walk_field(wire_ctx_t *c, wire_wr_t *w, const wire_field_t *f, const void *st)
+{
+    const uint8_t *p = CAT(uint8_t, st, f->off), *b;
     sv_err_t rc = SV_OK;
+    int64_t x;
+    size_t n;
 
     switch (f->type) {
-    case WT_INT: return chk_int(c, f, *(const int *)p);
-    case WT_I64: return chk_int(c, f, *(const int64_t *)p);
-    case WT_DBL: return chk_dbl(c, f, *(const double *)p);
-    case WT_BOOL: return SV_OK;
-    case WT_STR: return chk_str(c, f, p, -1);
-    case WT_ENUM: return (unsigned)*(const int *)p < f->nnames ? SV_OK : fail_enum(c, f);
+    case WT_INT:
+    case WT_I64:
+        x = f->type == WT_INT ? *(const int *)p : *(const int64_t *)p;
+        if (c && (rc = chk_int(c, f, x)))
+            return rc;
+        if (w && wr_need(w, WR_FIELD))
+            w->p = put_int(put_key(w->p, f), x);
+        return SV_OK;
+    case WT_DBL:
+        if (c && (rc = chk_dbl(c, f, *(const double *)p)))
+            return rc;
+        if (w && wr_need(w, WR_FIELD))
+            w->p = put_dbl(put_key(w->p, f), *(const double *)p);
+        return SV_OK;
+    case WT_BOOL:
+        if (w && wr_need(w, WR_FIELD)) {
+            w->p = put_key(w->p, f);
+            *w->p++ = *(const bool *)p ? 0xc3 : 0xc2;
+        }
+        return SV_OK;
+    case WT_STR:
+        n = strnlen((const char *)p, f->max + 1);
+        if (c && (rc = chk_str(c, f, (const char *)p, n, -1)))
+            return rc;
+        n = n < f->max ? n : f->max;
+        if (w && wr_need(w, WR_FIELD + n))
+            w->p = put_raw(put_key(w->p, f), p, n, false);
+        return SV_OK;
+    case WT_ENUM:
+        x = (unsigned)*(const int *)p;
+        if (x >= (int64_t)f->nnames && c)
+            return fail_enum(c, f);
+        n = x < (int64_t)f->nnames ? strlen(f->names[x]) : 0;
+        if (w && wr_need(w, WR_FIELD + n)) {
+            w->p = put_key(w->p, f);
+            if (x < (int64_t)f->nnames)
+                w->p = put_raw(w->p, f->names[x], n, false);
+            else
+                *w->p++ = 0xc0; /* nil: only for wire_to_json of an invalid event */
+        }
+        return SV_OK;
     case WT_BIN:
         n = *CAT(size_t, st, f->cnt);
-        if (n > f->max)
+        b = *(const uint8_t *const *)p;
+        if (c && n > f->max)
             return fail(c, SV_ERR_SCHEMA, f->name, -1, "longer than %zu bytes", f->max);
-        if (n && !*(const uint8_t *const *)p)
+        if (c && n && !b)
             return fail(c, SV_ERR_SCHEMA, f->name, -1, "bytes missing");
+        n = b ? (n < f->max ? n : f->max) : 0;
+        if (w && wr_need(w, WR_FIELD + n))
+            w->p = put_raw(put_key(w->p, f), b, n, true);
         return SV_OK;
     case WT_OBJ:
-        frame_push(c, f->name, -1);
-        rc = val_obj(c, f->sub, p);
-        c->depth--;
+        if (w && wr_need(w, WR_FIELD))
+            w->p = put_key(w->p, f);
+        if (c)
+            frame_push(c, f->name, -1);
+        rc = walk_obj(c, w, f->sub, p);
+        if (c)
+            c->depth--;
         return rc;
     default: /* WT_STRS, WT_OBJS */
         n = *CAT(size_t, st, f->cnt);
-        if (n > f->lmax)
+        if (n > f->lmax && c)
             return fail(c, SV_ERR_SCHEMA, f->name, -1, "more than %zu entries", f->lmax);
+        n = n < f->lmax ? n : f->lmax;
+        if (w && wr_need(w, WR_FIELD))
+            w->p = PUT_ARRAY(put_key(w->p, f), n);
         for (size_t k = 0; k < n && !rc; k++) {
             if (f->type == WT_STRS) {
-                rc = chk_str(c, f, CAT(char, p, k * (f->max + 1)), (long)k);
+                const char *e = CAT(char, p, k * (f->max + 1));
+                size_t len = strnlen(e, f->max + 1);
+                if (c && (rc = chk_str(c, f, e, len, (long)k)))
+                    return rc;
+                len = len < f->max ? len : f->max;
+                if (w && wr_need(w, WR_FIELD + len))
+                    w->p = put_raw(w->p, e, len, false);
                 continue;
             }
-            frame_push(c, f->name, (long)k);
-            rc = val_obj(c, f->sub, CAT(uint8_t, p, k * f->sub->size));
-            c->depth--;
+            if (c)
+                frame_push(c, f->name, (long)k);
+            rc = walk_obj(c, w, f->sub, CAT(uint8_t, p, k * f->sub->size));
+            if (c)
+                c->depth--;
         }
         return rc;
     }
 }
 
-static sv_err_t val_obj(wire_ctx_t *c, const wire_schema_t *s, const void *st)
+static sv_err_t walk_obj(wire_ctx_t *c, wire_wr_t *w, const wire_schema_t *s, const void *st)
 {
+    const wire_index_t *ix = s->ix;
     sv_err_t rc;
-    if (s->pre && (rc = s->pre(c, st)))
+
+    if (c && s->pre && (rc = s->pre(c, st)))
         return rc;
+    if (w && wr_need(w, WR_FIELD)) {
+        size_t n = ix->nreq;
+        for (unsigned m = 0; m < ix->nmasks; m++)
+            for (uint32_t b = *CAT(uint32_t, st, ix->mask_off[m]) & ix->mask_bits[m]; b; b &= b - 1)
+                n++;
+        w->p = PUT_MAP(w->p, n);
+    }
     for (size_t k = 0; k < s->nfields; k++)
-        if (is_present(&s->fields[k], st) && (rc = val_field(c, &s->fields[k], st)))
+        if (is_present(&s->fields[k], st) && (rc = walk_field(c, w, &s->fields[k], st)))
             return rc;
-    return s->post ? s->post(c, st) : SV_OK;
+    return c && s->post ? s->post(c, st) : SV_OK;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -426,17 +735,57 @@ bad:
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Decoder: msgpack bytes → struct
+ * Decoder: msgpack bytes → struct, every value checked as it is read
+ *
+ * Errors come in two classes, and the first structural one wins over any value rule: structural
+ * ones (a key that is not a string, a duplicate or missing key, a value of the wrong type, an
+ * integer out of range, a string too long or holding NUL, an unknown enum name, too many entries)
+ * end the walk at once; when a value rule fails (what a string may contain, a double's range, the
+ * cross-field rules), the first such failure is held in err and the walk goes on without checking
+ * further value rules, so that a later structural error is still the one reported.
  */
 
-static const wire_field_t *field_find(const wire_schema_t *s, const uint8_t *key, uint32_t len)
+/* The lookup hash of a field name of n bytes (1 <= n < WIRE_FNAME_SZ). */
+static inline unsigned name_hash(const uint8_t *s, size_t n)
 {
-    for (size_t k = 0; k < s->nfields; k++) {
-        const wire_field_t *f = &s->fields[k];
-        if (f->nlen == len && memcmp(f->name, key, len) == 0)
-            return &s->fields[k];
+    return (unsigned)(n * 31 + s[0] * 7u + s[n - 1] * 3u + s[n / 2]) & (WIRE_SLOTS - 1);
+}
+
+/* The index of the field named key[0..len), or -1. */
+static int field_find(const wire_schema_t *s, const uint8_t *key, uint32_t len)
+{
+    const wire_index_t *ix = s->ix;
+
+    if (len == 0 || len >= WIRE_FNAME_SZ)
+        return -1;
+    for (unsigned h = name_hash(key, len);; h = (h + 1) & (WIRE_SLOTS - 1)) {
+        int k = ix->slot[h] - 1;
+        if (k < 0)
+            return -1;
+        if (s->fields[k].nlen == len && memcmp(s->fields[k].name, key, len) == 0)
+            return k;
     }
-    return NULL;
+}
+
+/* When the next key at r is fields[k] (k < nfields), reads it and returns k, else -1: one
+ * masked compare of 16 raw bytes against the key's precomputed header and name. */
+static inline int key_expected(wire_mp_reader_t *r, const wire_schema_t *s, size_t k)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const wire_index_t *ix = s->ix;
+    uint64_t a[2];
+
+    if (k >= s->nfields || r->end - r->p < WIRE_FNAME_SZ)
+        return -1;
+    memcpy(a, r->p, sizeof(a));
+    if (((a[0] ^ ix->key[k].w[0]) & ix->key[k].m[0]) | ((a[1] ^ ix->key[k].w[1]) & ix->key[k].m[1]))
+        return -1;
+    r->p += 1 + s->fields[k].nlen;
+    return (int)k;
+#else
+    (void)r, (void)s, (void)k;
+    return -1;
+#endif
 }
 
 static sv_err_t fail_mp(wire_ctx_t *c, wire_mp_reader_t *r)
@@ -444,22 +793,28 @@ static sv_err_t fail_mp(wire_ctx_t *c, wire_mp_reader_t *r)
     return fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: %s", r->why ? r->why : "?");
 }
 
-/* Copies a msgpack string into a char[max + 1]. */
+/* Checks a msgpack string and copies it into a char[max + 1]. */
 static sv_err_t dec_str(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_t *v, char *dst,
                         long idx)
 {
+    const char *s = (const char *)v->ptr;
+
     if (v->kind != WIRE_MP_STR)
         return fail(c, SV_ERR_SCHEMA, f->name, idx, "must be a string");
     if (v->len > f->max)
         return fail(c, SV_ERR_SCHEMA, f->name, idx, "longer than %zu bytes", f->max);
-    if (memchr(v->ptr, '\0', v->len))
-        return fail(c, SV_ERR_SCHEMA, f->name, idx, "contains a NUL byte");
+    /* checked where it is, not in dst, which is about to be written */
+    if (c->held ? memchr(s, '\0', v->len) != NULL : chk_str(c, f, s, v->len, idx) != SV_OK) {
+        if (memchr(s, '\0', v->len)) /* structural, like the type and the length */
+            return fail(c, SV_ERR_SCHEMA, f->name, idx, "contains a NUL byte");
+        c->held = true;
+    }
     memcpy(dst, v->ptr, v->len);
     dst[v->len] = '\0';
     return SV_OK;
 }
 
-/* A msgpack number as an exact int64 for an int field. */
+/* A msgpack number as an exact int64 for an int field, range checked. */
 static sv_err_t dec_int(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_t *v, int64_t *x)
 {
     if (v->kind == WIRE_MP_INT) {
@@ -476,19 +831,20 @@ static sv_err_t dec_int(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_
 }
 
 static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
-                        uint32_t npairs);
+                        uint32_t npairs, unsigned depth);
 
-static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t *f, void *st)
+/* Reads the value of field f (nested `depth` containers deep) into st. */
+static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t *f, void *st,
+                          unsigned depth)
 {
     void *p = AT(uint8_t, st, f->off);
     wire_mp_val_t v;
     int64_t x = 0;
+    double d;
     sv_err_t rc = SV_OK;
 
-    if (wire_mp_next(r, &v))
+    if (wire_mp_next_fast(r, &v))
         return fail_mp(c, r);
-    if (v.kind == WIRE_MP_NIL && (f->flags & WF_OPT))
-        return SV_OK; /* nil = absent */
     switch (f->type) {
     case WT_INT:
     case WT_I64:
@@ -501,13 +857,16 @@ static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t
         break;
     case WT_DBL:
         if (v.kind == WIRE_MP_FLOAT)
-            *(double *)p = v.d;
+            d = v.d;
         else if (v.kind == WIRE_MP_INT)
-            *(double *)p = (double)v.i;
+            d = (double)v.i;
         else if (v.kind == WIRE_MP_UINT)
-            *(double *)p = (double)v.u;
+            d = (double)v.u;
         else
             return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be a number");
+        if (!c->held && chk_dbl(c, f, d))
+            c->held = true;
+        *(double *)p = d;
         break;
     case WT_BOOL:
         if (v.kind != WIRE_MP_BOOL)
@@ -550,7 +909,7 @@ static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t
         if (v.kind != WIRE_MP_MAP)
             return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be a map");
         frame_push(c, f->name, -1);
-        rc = dec_map(c, r, f->sub, p, v.len);
+        rc = dec_map(c, r, f->sub, p, v.len, depth);
         c->depth--;
         if (rc)
             return rc;
@@ -563,22 +922,20 @@ static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t
         *AT(size_t, st, f->cnt) = 0;
         for (uint32_t k = 0; k < v.len; k++) {
             wire_mp_val_t e;
+            if (wire_mp_next_fast(r, &e))
+                return fail_mp(c, r);
             if (f->type == WT_STRS) {
-                if (wire_mp_next(r, &e))
-                    return fail_mp(c, r);
                 if ((rc = dec_str(c, f, &e, AT(char, p, k * (f->max + 1)), (long)k)))
                     return rc;
-            } else {
-                if (wire_mp_next(r, &e))
-                    return fail_mp(c, r);
-                if (e.kind != WIRE_MP_MAP)
-                    return fail(c, SV_ERR_SCHEMA, f->name, (long)k, "must be a map");
-                frame_push(c, f->name, (long)k);
-                rc = dec_map(c, r, f->sub, AT(uint8_t, p, k * f->sub->size), e.len);
-                c->depth--;
-                if (rc)
-                    return rc;
+                continue;
             }
+            if (e.kind != WIRE_MP_MAP)
+                return fail(c, SV_ERR_SCHEMA, f->name, (long)k, "must be a map");
+            frame_push(c, f->name, (long)k);
+            rc = dec_map(c, r, f->sub, AT(uint8_t, p, k * f->sub->size), e.len, depth + 1);
+            c->depth--;
+            if (rc)
+                return rc;
         }
         *AT(size_t, st, f->cnt) = v.len;
         break;
@@ -613,59 +970,88 @@ static const char *key_show(char *buf, size_t size, const uint8_t *key, uint32_t
     return buf;
 }
 
-/* Fills st from npairs key/value pairs; the map header has been read. */
-static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
-                        uint32_t npairs)
+/* The unknown keys of one map, kept to find duplicates among them. */
+typedef struct wire_unknown {
+    const uint8_t *key[WIRE_UNKNOWN_MAX]; /* their bytes, in the message */
+    uint32_t len[WIRE_UNKNOWN_MAX];       /* their lengths */
+    size_t n;                             /* entries in use */
+} wire_unknown_t;
+
+/* Reads a key that is not the one expected next: *k is the field's index, or -1 for an unknown
+ * key, whose value has then been skipped (the map sits `depth` containers deep). */
+static sv_err_t key_read(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s,
+                         unsigned depth, wire_unknown_t *unk, int *k)
 {
-    const uint8_t *unk[WIRE_UNKNOWN_MAX];
-    uint32_t unk_len[WIRE_UNKNOWN_MAX];
-    size_t nunk = 0;
-    uint64_t seen = 0;
+    wire_mp_val_t key;
     char show[64];
+
+    if (wire_mp_next_fast(r, &key))
+        return fail_mp(c, r);
+    if (key.kind != WIRE_MP_STR)
+        return fail(c, SV_ERR_DECODE, "", -1, "map keys must be strings");
+    if ((*k = field_find(s, key.ptr, key.len)) >= 0)
+        return SV_OK;
+    key_show(show, sizeof(show), key.ptr, key.len);
+    if (c->json)
+        return fail(c, SV_ERR_SCHEMA, show, -1, "unknown field");
+    for (size_t u = 0; u < unk->n; u++)
+        if (unk->len[u] == key.len && memcmp(unk->key[u], key.ptr, key.len) == 0)
+            return fail(c, SV_ERR_DECODE, show, -1, "duplicate key");
+    if (unk->n == WIRE_UNKNOWN_MAX)
+        return fail(c, SV_ERR_DECODE, show, -1, "more than %d unknown keys", WIRE_UNKNOWN_MAX);
+    unk->key[unk->n] = key.ptr;
+    unk->len[unk->n++] = key.len;
+    return wire_mp_skip(r, depth + 1) ? fail_mp(c, r) : SV_OK;
+}
+
+/* Fills st from npairs key/value pairs of a map nested `depth` containers deep (its header has
+ * been read), then runs the schema's cross-field rules. */
+static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
+                        uint32_t npairs, unsigned depth)
+{
+    const wire_index_t *ix = s->ix;
+    wire_unknown_t unk;
+    uint64_t seen = 0, got = 0, miss;
+    size_t next = 0; /* the field expected next: keys usually come in table order */
     sv_err_t rc;
 
-    for (size_t k = 0; k < s->nfields; k++)
-        if (s->fields[k].flags & WF_OPT)
-            *AT(uint32_t, st, s->fields[k].pres) = 0; /* every mask belongs to this struct */
+    unk.n = 0;
+    for (unsigned m = 0; m < ix->nmasks; m++)
+        *AT(uint32_t, st, ix->mask_off[m]) = 0; /* every mask belongs to this struct */
     for (uint32_t i = 0; i < npairs; i++) {
         const wire_field_t *f;
-        wire_mp_val_t key;
         uint64_t bit;
+        int k;
 
-        if (wire_mp_next(r, &key))
-            return fail_mp(c, r);
-        if (key.kind != WIRE_MP_STR)
-            return fail(c, SV_ERR_DECODE, "", -1, "map keys must be strings");
-        if (!(f = field_find(s, key.ptr, key.len))) {
-            key_show(show, sizeof(show), key.ptr, key.len);
-            if (c->json)
-                return fail(c, SV_ERR_SCHEMA, show, -1, "unknown field");
-            for (size_t u = 0; u < nunk; u++)
-                if (unk_len[u] == key.len && memcmp(unk[u], key.ptr, key.len) == 0)
-                    return fail(c, SV_ERR_DECODE, show, -1, "duplicate key");
-            if (nunk == WIRE_UNKNOWN_MAX)
-                return fail(c, SV_ERR_DECODE, show, -1, "more than %d unknown keys",
-                            WIRE_UNKNOWN_MAX);
-            unk[nunk] = key.ptr;
-            unk_len[nunk++] = key.len;
-            if (wire_mp_skip(r, c->depth + 1))
-                return fail_mp(c, r);
-            continue;
+        if ((k = key_expected(r, s, next)) < 0) {
+            if ((rc = key_read(c, r, s, depth, &unk, &k)))
+                return rc;
+            if (k < 0)
+                continue; /* unknown, skipped */
         }
-        bit = 1ull << (f - s->fields);
+        f = &s->fields[k];
+        next = (size_t)k + 1;
+        bit = 1ull << k;
         if (seen & bit)
             return fail(c, SV_ERR_DECODE, f->name, -1, "duplicate key");
         seen |= bit;
-        if ((rc = dec_field(c, r, f, st)))
+        if ((f->flags & WF_OPT) && r->p < r->end && *r->p == 0xc0) {
+            r->p++; /* nil = absent */
+            continue;
+        }
+        if ((rc = dec_field(c, r, f, st, depth + 1)))
             return rc;
+        got |= bit;
     }
-    for (size_t k = 0; k < s->nfields; k++) {
-        const wire_field_t *f = &s->fields[k];
-        if (!(f->flags & WF_OPT) && !(seen & (1ull << k)))
-            return fail(c, SV_ERR_SCHEMA, f->name, -1, "required field missing");
-        if ((f->flags & WF_OPT) && !is_present(f, st))
-            field_clear(f, st);
-    }
+    if ((miss = ix->req & ~seen))
+        return fail(c, SV_ERR_SCHEMA, s->fields[__builtin_ctzll(miss)].name, -1,
+                    "required field missing");
+    for (miss = ix->opt & ~got; miss; miss &= miss - 1)
+        field_clear(&s->fields[__builtin_ctzll(miss)], st);
+    if (s->pre && s->pre(c, st)) /* before the fields in wire_validate: wins over a held rule */
+        c->held = true;
+    else if (!c->held && s->post && s->post(c, st))
+        c->held = true;
     return SV_OK;
 }
 
@@ -686,6 +1072,11 @@ static void bins_release(const wire_schema_t *s, void *st)
     }
 }
 
+/*
+ * Decodes buf as one event of schema s. The walk checks structure as it goes and the end for
+ * trailing bytes, so it only succeeds on a well-formed value. When it fails, the whole buffer is
+ * checked: malformed bytes are reported as such, whatever the walk met first.
+ */
 static sv_err_t dec_top(wire_ctx_t *c, const wire_schema_t *s, const void *buf, size_t len,
                         void *ev)
 {
@@ -697,77 +1088,20 @@ static sv_err_t dec_top(wire_ctx_t *c, const wire_schema_t *s, const void *buf, 
     for (size_t k = 0; k < s->nfields; k++)
         if (s->fields[k].type == WT_BIN)
             *AT(uint8_t *, ev, s->fields[k].aux) = NULL;
-    if (wire_mp_check(buf, len, &why))
-        return fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: %s", why);
     wire_mp_init(&r, buf, len);
     if (wire_mp_next(&r, &v))
-        return fail_mp(c, &r);
-    if (v.kind != WIRE_MP_MAP)
-        return fail(c, SV_ERR_DECODE, "", -1, "not a map");
-    rc = dec_map(c, &r, s, ev, v.len);
-    if (!rc)
-        rc = val_obj(c, s, ev);
-    if (rc)
+        rc = fail_mp(c, &r);
+    else if (v.kind != WIRE_MP_MAP)
+        rc = fail(c, SV_ERR_DECODE, "", -1, "not a map");
+    else if ((rc = dec_map(c, &r, s, ev, v.len, 0)) == SV_OK && r.p != r.end)
+        rc = fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: trailing bytes after the value");
+    else if (rc == SV_OK && c->held)
+        rc = SV_ERR_SCHEMA; /* err holds the first value rule that failed */
+    if (rc) {
+        c->depth = 0;
+        if (wire_mp_check(buf, len, &why))
+            rc = fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: %s", why);
         bins_release(s, ev);
-    return rc;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Encoder: struct → msgpack, fields in table order
- */
-
-static int enc_obj(msgpack_packer *pk, const wire_schema_t *s, const void *st);
-
-static int enc_str(msgpack_packer *pk, const char *s, size_t max)
-{
-    size_t n = strnlen(s, max);
-    return msgpack_pack_str(pk, n) || msgpack_pack_str_body(pk, s, n);
-}
-
-static int enc_field(msgpack_packer *pk, const wire_field_t *f, const void *st)
-{
-    const void *p = CAT(uint8_t, st, f->off);
-    size_t n;
-    int rc = 0;
-
-    switch (f->type) {
-    case WT_INT: return msgpack_pack_int64(pk, *(const int *)p);
-    case WT_I64: return msgpack_pack_int64(pk, *(const int64_t *)p);
-    case WT_DBL: return msgpack_pack_double(pk, *(const double *)p);
-    case WT_BOOL: return *(const bool *)p ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
-    case WT_STR: return enc_str(pk, p, f->max);
-    case WT_ENUM:
-        n = (unsigned)*(const int *)p;
-        return n < f->nnames ? enc_str(pk, f->names[n], SIZE_MAX) : msgpack_pack_nil(pk);
-    case WT_BIN:
-        n = *CAT(size_t, st, f->cnt);
-        n = *(const uint8_t *const *)p ? (n < f->max ? n : f->max) : 0;
-        return msgpack_pack_bin(pk, n) || msgpack_pack_bin_body(pk, *(const uint8_t *const *)p, n);
-    case WT_OBJ: return enc_obj(pk, f->sub, p);
-    default: /* WT_STRS, WT_OBJS */
-        n = *CAT(size_t, st, f->cnt);
-        n = n < f->lmax ? n : f->lmax;
-        rc = msgpack_pack_array(pk, n);
-        for (size_t k = 0; k < n && !rc; k++)
-            rc = f->type == WT_STRS ? enc_str(pk, CAT(char, p, k * (f->max + 1)), f->max)
-                                    : enc_obj(pk, f->sub, CAT(uint8_t, p, k * f->sub->size));
-        return rc;
-    }
-}
-
-static int enc_obj(msgpack_packer *pk, const wire_schema_t *s, const void *st)
-{
-    size_t n = 0;
-    int rc;
-
-    for (size_t k = 0; k < s->nfields; k++)
-        n += is_present(&s->fields[k], st);
-    rc = msgpack_pack_map(pk, n);
-    for (size_t k = 0; k < s->nfields && !rc; k++) {
-        const wire_field_t *f = &s->fields[k];
-        if (is_present(f, st))
-            rc = msgpack_pack_str(pk, f->nlen) || msgpack_pack_str_body(pk, f->name, f->nlen) ||
-                 enc_field(pk, f, st);
     }
     return rc;
 }
@@ -868,8 +1202,10 @@ _Static_assert(sizeof(wire_ctx_kind_t) == sizeof(int), "enums are stored as int"
         F(S, cand.side, "side", T_KEYNAME),                                                        \
         F(S, cand.player, "player", T_KEYNAME, OPTC(S, WIRE_CAND_HAS_PLAYER)),                     \
         F(S, cand.point, "point", T_POINT, OPTC(S, WIRE_CAND_HAS_POINT))
+/* A schema; its index is a file-scope compound literal (static, writable), filled by wire_init. */
 #define SCHEMA(nm, S, tbl, ...)                                                                    \
-    {.name = nm, .fields = tbl, .nfields = SV_ARRAY_SIZE(tbl), .size = sizeof(S), __VA_ARGS__}
+    {.name = nm, .fields = tbl, .nfields = SV_ARRAY_SIZE(tbl), .size = sizeof(S),                  \
+     .ix = &(wire_index_t){0}, __VA_ARGS__}
 
 static const wire_field_t outcome_fields[] = {
     F(wire_outcome_t, name, "name", T_NAME),
@@ -1249,6 +1585,65 @@ size_t wire_struct_size(wire_type_t t)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * The index: what the codec derives from the tables, once per process
+ */
+
+static void index_schema(const wire_schema_t *s)
+{
+    wire_index_t *ix = s->ix;
+
+    if (ix->done)
+        return;
+    SV_ASSERT(s->nfields <= 64 && 2 * s->nfields <= WIRE_SLOTS); /* seen/got are uint64_t */
+    for (size_t k = 0; k < s->nfields; k++) {
+        const wire_field_t *f = &s->fields[k];
+        unsigned h, m = 0;
+
+        SV_ASSERT(f->nlen > 0 && f->nlen < WIRE_FNAME_SZ && strlen(f->name) == f->nlen);
+        if (f->flags & WF_OPT) {
+            while (m < ix->nmasks && ix->mask_off[m] != f->pres)
+                m++;
+            SV_ASSERT(m < SV_ARRAY_SIZE(ix->mask_off) && !(ix->mask_bits[m] & f->bit));
+            if (m == ix->nmasks)
+                ix->mask_off[ix->nmasks++] = f->pres;
+            ix->mask_bits[m] |= f->bit;
+            ix->opt |= 1ull << k;
+        } else {
+            ix->req |= 1ull << k;
+            ix->nreq++;
+        }
+        {
+            uint8_t b[2 * sizeof(uint64_t)] = {(uint8_t)(0xa0 | f->nlen)}, m[sizeof(b)] = {0};
+            memcpy(b + 1, f->name, f->nlen);
+            memset(m, 0xff, 1 + f->nlen);
+            memcpy(ix->key[k].w, b, sizeof(b));
+            memcpy(ix->key[k].m, m, sizeof(m));
+        }
+        for (h = name_hash((const uint8_t *)f->name, f->nlen); ix->slot[h];)
+            h = (h + 1) & (WIRE_SLOTS - 1);
+        ix->slot[h] = (uint8_t)(k + 1);
+        if (f->sub)
+            index_schema(f->sub);
+    }
+    ix->done = true;
+}
+
+static void index_all(void)
+{
+    chr_class_init();
+    for (int t = 0; t < WIRE__CNT; t++)
+        index_schema(&wire_schemas[t]);
+}
+
+/* Builds the index before the first use by any thread. */
+static void wire_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    int rc = pthread_once(&once, index_all);
+    SV_ASSERT(rc == 0);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * The codec entry points
  */
 
@@ -1258,6 +1653,7 @@ sv_err_t wire_decode(wire_type_t t, const void *buf, size_t len, void *ev, wire_
     wire_ctx_t c = {.err = err ? err : &dummy};
 
     SV_ASSERT((unsigned)t < WIRE__CNT);
+    wire_init();
     c.err->field[0] = c.err->reason[0] = '\0';
     return dec_top(&c, &wire_schemas[t], buf, len, ev);
 }
@@ -1268,24 +1664,31 @@ sv_err_t wire_validate(wire_type_t t, const void *ev, wire_err_t *err)
     wire_ctx_t c = {.err = err ? err : &dummy};
 
     SV_ASSERT((unsigned)t < WIRE__CNT);
+    wire_init();
     c.err->field[0] = c.err->reason[0] = '\0';
-    return val_obj(&c, &wire_schemas[t], ev);
+    return walk_obj(&c, NULL, &wire_schemas[t], ev);
 }
 
 sv_err_t wire_encode(wire_type_t t, const void *ev, msgpack_packer *pk, wire_err_t *err)
 {
     wire_err_t dummy;
+    wire_ctx_t c = {.err = err ? err : &dummy};
+    uint8_t stack[WIRE_ENC_STACK];
+    wire_wr_t w;
     sv_err_t rc;
 
-    if (!err)
-        err = &dummy;
-    if ((rc = wire_validate(t, ev, err)))
-        return rc;
-    if (enc_obj(pk, &wire_schemas[t], ev)) {
-        snprintf(err->reason, sizeof(err->reason), "out of memory");
-        return SV_ERR_NOMEM;
+    SV_ASSERT((unsigned)t < WIRE__CNT);
+    wire_init();
+    c.err->field[0] = c.err->reason[0] = '\0';
+    wr_init(&w, stack, sizeof(stack));
+    rc = walk_obj(&c, &w, &wire_schemas[t], ev);
+    if (rc == SV_OK &&
+        (w.oom || pk->callback(pk->data, (const char *)w.base, (size_t)(w.p - w.base)))) {
+        snprintf(c.err->reason, sizeof(c.err->reason), "out of memory");
+        rc = SV_ERR_NOMEM;
     }
-    return SV_OK;
+    wr_release(&w);
+    return rc;
 }
 
 void wire_release(wire_type_t t, void *ev)
@@ -1350,6 +1753,7 @@ sv_err_t wire_from_json(wire_type_t t, const json_t *obj, void *ev, wire_err_t *
     sv_err_t rc;
 
     SV_ASSERT((unsigned)t < WIRE__CNT);
+    wire_init();
     c.err->field[0] = c.err->reason[0] = '\0';
     for (size_t k = 0; k < wire_schemas[t].nfields; k++)
         if (wire_schemas[t].fields[k].type == WT_BIN)
@@ -1460,15 +1864,15 @@ json_t *wire_msgpack_to_json(const void *buf, size_t len, wire_err_t *err)
 
 json_t *wire_to_json(wire_type_t t, const void *ev)
 {
-    msgpack_sbuffer sb;
-    msgpack_packer pk;
+    uint8_t stack[WIRE_ENC_STACK];
+    wire_wr_t w;
     json_t *j = NULL;
 
     SV_ASSERT((unsigned)t < WIRE__CNT);
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    if (enc_obj(&pk, &wire_schemas[t], ev) == 0)
-        j = wire_msgpack_to_json(sb.data, sb.size, NULL);
-    msgpack_sbuffer_destroy(&sb);
+    wire_init();
+    wr_init(&w, stack, sizeof(stack));
+    if (walk_obj(NULL, &w, &wire_schemas[t], ev) == SV_OK && !w.oom)
+        j = wire_msgpack_to_json(w.base, (size_t)(w.p - w.base), NULL);
+    wr_release(&w);
     return j;
 }

@@ -3,7 +3,8 @@
  * the schema decoder of wire.c and the converter behind wire_msgpack_to_json(). It reads one
  * header at a time (strings, binaries and extensions come with their bytes, arrays and maps with
  * their entry count) and never reads past the end it was given; wire_mp_check() validates one
- * whole value, bounded in depth, before anything trusts its structure.
+ * whole value, bounded in depth (the schema decoder walks and checks structure in one pass and
+ * calls it only to classify a failure). wire_mp_next_fast() inlines the common headers.
  */
 #ifndef SV_WIRE_MP_H
 #define SV_WIRE_MP_H
@@ -11,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sv_err.h"
 
@@ -58,6 +60,51 @@ void wire_mp_init(wire_mp_reader_t *r, const void *buf, size_t len);
  * @locality any thread
  */
 sv_err_t wire_mp_next(wire_mp_reader_t *r, wire_mp_val_t *v);
+
+/**
+ * @brief wire_mp_next with the headers Savant's messages are mostly made of (fixstr, fixint,
+ *        fixmap, fixarray, float64) read inline; every other byte goes to wire_mp_next. Same
+ *        contract and results. @locality any thread
+ */
+static inline sv_err_t wire_mp_next_fast(wire_mp_reader_t *r, wire_mp_val_t *v)
+{
+    if (r->p < r->end) {
+        uint8_t c = *r->p;
+        if ((c & 0xe0) == 0xa0 && (size_t)(c & 0x1f) < (size_t)(r->end - r->p)) {
+            v->kind = WIRE_MP_STR;
+            v->ptr = r->p + 1;
+            v->len = c & 0x1f;
+            r->p += 1 + v->len;
+            return SV_OK;
+        }
+        if (c <= 0x7f || c >= 0xe0) {
+            v->kind = c <= 0x7f ? WIRE_MP_UINT : WIRE_MP_INT;
+            v->u = c;
+            v->i = (int8_t)c;
+            r->p++;
+            return SV_OK;
+        }
+        if (c >= 0x80 && c <= 0x9f) { /* fixmap, fixarray: entries checked as wire_mp_next does */
+            size_t n = c & 0x0f, need = c <= 0x8f ? 2 * n : n;
+            if (need < (size_t)(r->end - r->p)) {
+                v->kind = c <= 0x8f ? WIRE_MP_MAP : WIRE_MP_ARRAY;
+                v->len = (uint32_t)n;
+                r->p++;
+                return SV_OK;
+            }
+        }
+        if (c == 0xcb && r->end - r->p > 8) {
+            uint64_t bits = 0;
+            for (int k = 1; k <= 8; k++)
+                bits = bits << 8 | r->p[k];
+            v->kind = WIRE_MP_FLOAT;
+            memcpy(&v->d, &bits, sizeof(v->d));
+            r->p += 9;
+            return SV_OK;
+        }
+    }
+    return wire_mp_next(r, v);
+}
 
 /**
  * @brief Skip one complete value (depth: the nesting level it sits at, 0 for the top).

@@ -47,13 +47,14 @@ typedef struct cat_opts {
     int exit_at_end;      /* -e */
     long long max_msgs;   /* -n, 0 = unlimited */
     int verbose;          /* -v: librdkafka debug */
+    int raw;              /* -R: also print every value's bytes (base64) as _bytes */
 } cat_opts_t;
 
 static void usage(FILE *fp)
 {
     fprintf(fp,
             "usage: savant-cat consume -b BROKERS -t TOPIC [-o beginning|end|N|-N] [-e] [-G GROUP]\n"
-            "                          [-n COUNT]\n"
+            "                          [-n COUNT] [-R]\n"
             "       savant-cat produce -b BROKERS -t TOPIC < events.jsonl\n"
             "       (both also take -c FILE, -X key=value, --dump-config)\n"
             "\n"
@@ -64,6 +65,7 @@ static void usage(FILE *fp)
             "  -e  exit when every partition has reached its end\n"
             "  -G  consume in consumer group GROUP (commits offsets) instead of reading all partitions\n"
             "  -n  exit after COUNT messages\n"
+            "  -R  also print every message's value bytes in base64 as _bytes\n"
             "produce reads JSON lines from stdin, validates each against the topic's schema, and\n"
             "  produces it as msgpack keyed by the schema's key; it stops at the first invalid line\n"
             "  (exit 1, naming the line number and the field) after delivering the lines before it.\n"
@@ -111,7 +113,7 @@ static char *base64(const void *buf, size_t len)
 }
 
 /* Prints one consumed message as a JSON line. */
-static void cat_print(const rd_kafka_message_t *m, wire_type_t type)
+static void cat_print(const rd_kafka_message_t *m, wire_type_t type, int raw)
 {
     json_t *out = json_object(), *ev = NULL;
     wire_err_t werr = {{0}, {0}};
@@ -145,6 +147,11 @@ static void cat_print(const rd_kafka_message_t *m, wire_type_t type)
     }
     if (err == SV_OK && ev) {
         json_object_update(out, ev);
+        if (raw) {
+            char *b64 = base64(m->payload, m->len);
+            json_object_set_new(out, "_bytes", json_string(b64 ? b64 : ""));
+            free(b64);
+        }
     } else {
         char *b64 = base64(m->payload, m->len);
         json_object_set_new(out, "_error", json_string(wire_err_str(&werr, errbuf, sizeof(errbuf))));
@@ -313,7 +320,7 @@ static int cat_consume(const cat_opts_t *o, const cfg_t *cfg)
             eof_seen[m->partition] = 0; /* new data after EOF: not at the end any more */
             eof_cnt--;
         }
-        cat_print(m, type);
+        cat_print(m, type, o->raw);
         rd_kafka_message_destroy(m);
         if (o->max_msgs && ++cnt >= o->max_msgs)
             break;
@@ -502,7 +509,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    cat_opts_t o = {NULL, NULL, NULL, NULL, 0, 0, 0};
+    cat_opts_t o = {NULL, NULL, NULL, NULL, 0, 0, 0, 0};
     char *end;
     const char *mode;
     cfg_cli_t cli;
@@ -521,7 +528,7 @@ int main(int argc, char **argv)
     }
     cfg_cli_init(&cli);
     optind = mode ? 2 : 1;
-    while ((opt = getopt_long(argc, argv, CFG_CLI_SHORTOPTS "b:t:o:G:en:vh", lopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, CFG_CLI_SHORTOPTS "b:t:o:G:en:vRh", lopts, NULL)) != -1) {
         switch (opt) {
         case 'b': o.brokers = optarg; break;
         case 't': o.topic = optarg; break;
@@ -529,6 +536,7 @@ int main(int argc, char **argv)
         case 'G': o.group = optarg; break;
         case 'e': o.exit_at_end = 1; break;
         case 'v': o.verbose = 1; break;
+        case 'R': o.raw = 1; break;
         case 'n':
             errno = 0;
             o.max_msgs = strtoll(optarg, &end, 10);
@@ -563,8 +571,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "savant-cat: %s needs -t TOPIC\n", mode);
         return 2;
     }
-    if (strcmp(mode, "produce") == 0 && (o.offset || o.group || o.exit_at_end || o.max_msgs)) {
-        fprintf(stderr, "savant-cat: -o, -G, -e and -n are consume options\n");
+    if (strcmp(mode, "produce") == 0 &&
+        (o.offset || o.group || o.exit_at_end || o.max_msgs || o.raw)) {
+        fprintf(stderr, "savant-cat: -o, -G, -e, -n and -R are consume options\n");
         return 2;
     }
     signal(SIGINT, on_signal);

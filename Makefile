@@ -131,9 +131,10 @@ BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# bench-e2e starts bin/savant-broker and bin/savant-engine, found through SAVANT_BIN_DIR.
 bench: deps
-	@$(MAKE) --no-print-directory $(BENCHES)
-	@set -e; for b in $(BENCHES); do echo "== $$b"; $$b $(BENCH_SECONDS); done
+	@$(MAKE) --no-print-directory $(BENCHES) $(BINS)
+	@set -e; for b in $(BENCHES); do echo "== $$b"; SAVANT_BIN_DIR=$(abspath $(BIN)) $$b $(BENCH_SECONDS); done
 
 format-check:
 	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

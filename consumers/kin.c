@@ -274,6 +274,25 @@ bool kin_failed(const kin_t *ki)
     return ki->failed;
 }
 
+/* Exactly-once, at close: the batch in flight did not complete (shutdown deadline, failed step),
+ * so its transaction is aborted now instead of being left to the coordinator, which would hold
+ * read_committed readers of the outputs back until transaction.timeout.ms. Its outputs still
+ * queued are purged. Bounded by timeout_ms: with the coordinator unreachable the abort gives up
+ * and the coordinator aborts the transaction when it times out. */
+static void kin_txn_abort(kin_t *ki, int timeout_ms)
+{
+    rd_kafka_error_t *error = rd_kafka_abort_transaction(ki->txn, timeout_ms);
+
+    ki->txn_open = false;
+    if (error) {
+        LOG_WARN("kin", "transaction_abort_failed", "err=%s msg=\"%s\"", rd_kafka_error_name(error),
+                 rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+        return;
+    }
+    LOG_WARN("kin", "transaction_aborted", "msg=\"batch in flight not completed at close\"");
+}
+
 sv_err_t kin_close(kin_t *ki, int timeout_ms)
 {
     sv_err_t rc = ki->failed ? SV_ERR_KAFKA : SV_OK;
@@ -281,6 +300,12 @@ sv_err_t kin_close(kin_t *ki, int timeout_ms)
     rd_kafka_error_t *error;
     int waited = 0;
 
+    if (ki->txn_open) {
+        kin_txn_abort(ki, timeout_ms / 2);
+        waited = timeout_ms / 2; /* at most: the rest is for leaving the group */
+        if (rc == SV_OK)
+            rc = SV_ERR_TIMEOUT;
+    }
     /* At-least-once: commit the stored offsets; leaving the group waits for the commit. With
      * exactly-once they were committed with each transaction. */
     if (!ki->txn) {

@@ -67,8 +67,12 @@ bool kin_failed(const kin_t *ki);
 unsigned long long kin_consumed(const kin_t *ki);
 
 /**
- * @brief Commit the stored offsets and leave the group, waiting at most timeout_ms (blocks:
- * shutdown only). @returns SV_OK, SV_ERR_TIMEOUT or SV_ERR_KAFKA (logged).
+ * @brief Commit the stored offsets and leave the group, waiting at most timeout_ms in all
+ * (blocks: shutdown only). Exactly-once: a transaction still open (the batch in flight did not
+ * complete) is aborted first, within half of timeout_ms, and its queued outputs are purged.
+ * @returns SV_OK; SV_ERR_TIMEOUT when a transaction had to be aborted or the group was not left
+ * in time; SV_ERR_KAFKA after a failure (all logged).
+ * @locality main loop, after it stopped
  */
 sv_err_t kin_close(kin_t *ki, int timeout_ms);
 

@@ -354,9 +354,10 @@ int main(int argc, char **argv)
 
     event_base_dispatch(e.base);
 
-    if (kin_close(e.kin, 3000) != SV_OK)
+    /* ENG_SHUTDOWN_S + about 3 s in all, even with the brokers gone (kout_free purges) */
+    if (kin_close(e.kin, 1500) != SV_OK)
         e.rc = 1;
-    if (kout_flush(e.kout, 1000) != SV_OK)
+    if (kout_flush(e.kout, 500) != SV_OK)
         e.rc = 1;
     LOG_INFO("eng", "stopped", "consumed=%llu dead_letters=%llu odds=%llu games=%llu "
              "context=%llu clicks=%llu stale=%llu scores=%llu", kin_consumed(e.kin), e.dlq_cnt,

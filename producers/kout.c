@@ -22,6 +22,7 @@ struct kout {
     kout_ack_cb *ack;      /* delivery report callback */
     void *ack_arg;         /* its argument */
     size_t inflight;       /* produced, not yet reported */
+    size_t purged;         /* reported as purged (aborted transaction, shutdown): never acked */
 };
 
 static void kout_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
@@ -30,6 +31,10 @@ static void kout_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque
     UNUSED(rk);
     SV_ASSERT(ko->inflight > 0);
     ko->inflight--;
+    if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+        ko->purged++; /* we purged it on purpose: counted, logged once by kout_free */
+        return;
+    }
     if (m->err)
         LOG_ERROR("kout", "delivery_failed", "topic=%s err=%s", rd_kafka_topic_name(m->rkt),
                   rd_kafka_err2name(m->err));
@@ -174,8 +179,19 @@ void kout_free(kout_t *ko)
         rd_kafka_queue_io_event_enable(ko->rkq, -1, NULL, 0);
         rd_kafka_queue_destroy(ko->rkq);
     }
-    if (ko->rk)
+    if (ko->rk) {
+        /* Whatever is still queued or in flight (broker gone, shutdown deadline passed) is
+         * dropped rather than waited for: its inputs were not committed, a restart redoes them.
+         * Their purge reports are never served, so no ack callback runs from here. */
+        if (ko->inflight > 0) {
+            rd_kafka_purge(ko->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+            ko->purged += ko->inflight;
+            ko->inflight = 0;
+        }
+        if (ko->purged > 0)
+            LOG_WARN("kout", "outputs_purged", "count=%zu", ko->purged);
         rd_kafka_destroy(ko->rk);
+    }
     if (ko->pipefd[0] >= 0)
         close(ko->pipefd[0]);
     if (ko->pipefd[1] >= 0)

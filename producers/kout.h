@@ -22,7 +22,8 @@
 
 typedef struct kout kout_t;
 
-/* Called on the loop thread for every delivery report; must not block. */
+/* Called on the loop thread for every delivery report; must not block. Not called for an output
+ * purged on purpose (an aborted transaction, kout_free): its input is never committed. */
 typedef void (kout_ack_cb)(void *opaque, rd_kafka_resp_err_t err, void *arg);
 
 /**
@@ -63,7 +64,11 @@ sv_err_t kout_flush(kout_t *ko, int timeout_ms);
 /** @brief The producer handle (for transactions and metrics). */
 rd_kafka_t *kout_handle(kout_t *ko);
 
-/** @brief Detach from the loop and destroy the producer (call kout_flush first). Accepts NULL. */
+/**
+ * @brief Detach from the loop and destroy the producer (call kout_flush first). Outputs still
+ * unacknowledged are purged, not waited for (logged once with their count), so this never blocks
+ * on an unreachable broker. Accepts NULL. @locality main loop, after it stopped
+ */
 void kout_free(kout_t *ko);
 
 #endif

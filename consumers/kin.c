@@ -224,6 +224,9 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
         kconf(conf, "auto.offset.reset", "earliest", errstr, errstr_size) ||
         kconf(conf, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size))
         goto fail;
+    snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_fetch_wait_max_ms);
+    if (kconf(conf, "fetch.wait.max.ms", num, errstr, errstr_size))
+        goto fail;
     snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_session_timeout_ms);
     if (kconf(conf, "session.timeout.ms", num, errstr, errstr_size) ||
         kconf(conf, "heartbeat.interval.ms",

@@ -34,6 +34,8 @@ struct kin {
     bool failed;                             /* a transaction failed: no more input */
     bool closed;                             /* kin_close() ran (even if it timed out) */
     unsigned long long consumed;             /* messages handed to cb */
+    unsigned long long replayed;             /* messages re-read to rebuild state */
+    const cfg_t *cfg;                        /* borrowed; outlives kin */
 };
 
 /* Records that offset `off` of topic/partition is done: the stored offset becomes off + 1. */
@@ -128,7 +130,7 @@ static void kin_drain(kin_t *ki)
             rd_kafka_message_destroy(m);
             continue;
         }
-        ki->cb(m, ki->cb_arg);
+        ki->cb(m, false, ki->cb_arg);
         ki->consumed++;
         kin_batch_note(ki, rd_kafka_topic_name(m->rkt), m->partition, m->offset);
         rd_kafka_message_destroy(m);
@@ -183,6 +185,11 @@ bool kin_idle(const kin_t *ki)
     return !ki->in_flight;
 }
 
+unsigned long long kin_replayed(const kin_t *ki)
+{
+    return ki->replayed;
+}
+
 unsigned long long kin_consumed(const kin_t *ki)
 {
     return ki->consumed;
@@ -191,6 +198,122 @@ unsigned long long kin_consumed(const kin_t *ki)
 static int kconf(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr, size_t size)
 {
     return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
+}
+
+/*
+ * Re-reads parts (offsets: the group's committed ones) from the beginning up to those offsets
+ * with a group-less consumer, handing each message to the callback as a replay.
+ * @returns SV_OK, or SV_ERR_KAFKA when the re-read could not be done (logged).
+ */
+static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *parts)
+{
+    rd_kafka_topic_partition_list_t *from = rd_kafka_topic_partition_list_new(parts->cnt);
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk = NULL;
+    char errstr[256], gid[300];
+    int left = 0;
+    sv_err_t rc = SV_ERR_KAFKA;
+
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].offset > 0) {
+            rd_kafka_topic_partition_list_add(from, parts->elems[i].topic,
+                                              parts->elems[i].partition)
+                ->offset = RD_KAFKA_OFFSET_BEGINNING;
+            left++;
+        }
+    if (left == 0) {
+        rc = SV_OK;
+        goto out;
+    }
+    /* librdkafka wants a group.id even for assign(); this consumer never joins or commits */
+    snprintf(gid, sizeof(gid), "%s.replay", ki->cfg->kafka_group);
+    sv_kafka_conf_set_log(conf);
+    if (kconf(conf, "bootstrap.servers", ki->cfg->kafka_brokers, errstr, sizeof(errstr)) ||
+        kconf(conf, "client.id", "savant-engine-replay", errstr, sizeof(errstr)) ||
+        kconf(conf, "group.id", gid, errstr, sizeof(errstr)) ||
+        kconf(conf, "enable.auto.commit", "false", errstr, sizeof(errstr)) ||
+        kconf(conf, "enable.partition.eof", "true", errstr, sizeof(errstr)) ||
+        kconf(conf, "fetch.wait.max.ms", "10", errstr, sizeof(errstr)))
+        goto fail;
+    rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+    if (!rk)
+        goto fail;
+    conf = NULL;
+    if (rd_kafka_assign(rk, from)) {
+        snprintf(errstr, sizeof(errstr), "cannot assign the partitions to re-read");
+        goto fail;
+    }
+    while (left > 0) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 1000);
+        rd_kafka_topic_partition_t *tp;
+        const char *topic;
+
+        if (!m)
+            continue;
+        topic = rd_kafka_topic_name(m->rkt);
+        tp = rd_kafka_topic_partition_list_find(from, topic, m->partition);
+        if (m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            LOG_WARN("kin", "replay_error", "err=%s", rd_kafka_err2name(m->err));
+        } else if (tp && tp->offset != RD_KAFKA_OFFSET_END) {
+            const rd_kafka_topic_partition_t *want =
+                rd_kafka_topic_partition_list_find((rd_kafka_topic_partition_list_t *)parts,
+                                                   topic, m->partition);
+            if (!m->err && m->offset < want->offset) {
+                ki->cb(m, true, ki->cb_arg);
+                ki->replayed++;
+            }
+            /* done with this partition once the committed offset (or its end) is reached */
+            if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF || m->offset + 1 >= want->offset) {
+                tp->offset = RD_KAFKA_OFFSET_END; /* marks it done */
+                left--;
+            }
+        }
+        rd_kafka_message_destroy(m);
+    }
+    rc = SV_OK;
+    goto out;
+fail:
+    LOG_ERROR("kin", "replay_failed", "msg=\"%s\"", errstr);
+out:
+    if (rk) {
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
+    }
+    if (conf)
+        rd_kafka_conf_destroy(conf);
+    rd_kafka_topic_partition_list_destroy(from);
+    return rc;
+}
+
+/* Cooperative rebalancing: newly assigned partitions are re-read up to their committed offsets
+ * (kin_replay) before consumption starts; revoked ones are simply released. */
+static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                          rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    kin_t *ki = opaque;
+    rd_kafka_error_t *error;
+
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
+        rd_kafka_resp_err_t cerr = rd_kafka_committed(rk, committed, 10000);
+        if (cerr) {
+            LOG_ERROR("kin", "committed_failed", "err=%s", rd_kafka_err2name(cerr));
+            ki->failed = true;
+            ki->stopping = true;
+        } else if (kin_replay(ki, committed) != SV_OK) {
+            ki->failed = true;
+            ki->stopping = true;
+        }
+        rd_kafka_topic_partition_list_destroy(committed);
+        LOG_INFO("kin", "assigned", "partitions=%d replayed=%llu", parts->cnt, ki->replayed);
+        error = rd_kafka_incremental_assign(rk, parts);
+    } else {
+        error = rd_kafka_incremental_unassign(rk, parts);
+    }
+    if (error) {
+        LOG_ERROR("kin", "rebalance_failed", "err=%s", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+    }
 }
 
 kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *topics,
@@ -211,6 +334,7 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
     ki->cb_arg = arg;
     ki->batch_max = batch_max;
     ki->txn = txn;
+    ki->cfg = cfg;
     ki->batch = rd_kafka_topic_partition_list_new(16);
     sv_kafka_conf_set_log(conf);
     snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_commit_interval_ms);
@@ -232,6 +356,8 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
         kconf(conf, "heartbeat.interval.ms",
               cfg->kafka_session_timeout_ms >= 3000 ? "1000" : "300", errstr, errstr_size))
         goto fail;
+    rd_kafka_conf_set_rebalance_cb(conf, kin_rebalance);
+    rd_kafka_conf_set_opaque(conf, ki);
     ki->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size);
     if (!ki->rk)
         goto fail;
@@ -327,8 +453,17 @@ sv_err_t kin_close(kin_t *ki, int timeout_ms)
         while (!rd_kafka_consumer_closed(ki->rk) && waited < timeout_ms) {
             rd_kafka_event_t *rkev = rd_kafka_queue_poll(q, 100);
             if (rkev) {
-                if (rd_kafka_event_type(rkev) == RD_KAFKA_EVENT_REBALANCE)
-                    rd_kafka_assign(ki->rk, NULL);
+                if (rd_kafka_event_type(rkev) == RD_KAFKA_EVENT_REBALANCE) {
+                    /* leaving: release what is revoked (cooperative) or everything */
+                    rd_kafka_error_t *uerr = NULL;
+                    if (strcmp(rd_kafka_rebalance_protocol(ki->rk), "COOPERATIVE") == 0)
+                        uerr = rd_kafka_incremental_unassign(
+                            ki->rk, rd_kafka_event_topic_partition_list(rkev));
+                    else
+                        rd_kafka_assign(ki->rk, NULL);
+                    if (uerr)
+                        rd_kafka_error_destroy(uerr);
+                }
                 rd_kafka_event_destroy(rkev);
             }
             waited += 100;

@@ -10,6 +10,14 @@
  * group every kafka.commit_interval_ms), and the next batch starts. So an offset is never
  * committed before every output of its message is acknowledged (DESIGN.md §6).
  *
+ * State recovery: when partitions are assigned (at start, or taken over from another engine),
+ * kin first re-reads each of them from its beginning up to the group's committed offset with a
+ * separate, group-less consumer, handing every message to the callback with replay = true, and
+ * only then starts consuming them. The state is thus what it was when those offsets were
+ * committed, so work redone after a crash gives the same bytes. This blocks the loop for the
+ * length of the re-read (once per assignment); the state changelog (savant.state.v1) will
+ * replace it.
+ *
  * Exactly-once (kafka.exactly_once): each batch is one Kafka transaction of the transactional
  * producer — begun before the batch's first message, and once every output is acknowledged the
  * batch's offsets are sent to it (send_offsets_to_transaction) and it is committed. Auto-commit is
@@ -30,8 +38,12 @@
 
 typedef struct kin kin_t;
 
-/* Called on the loop for each consumed message; m is borrowed until the callback returns. */
-typedef void (kin_msg_cb)(const rd_kafka_message_t *m, void *arg);
+/*
+ * Called on the loop for each consumed message; m is borrowed until the callback returns.
+ * replay: the message is re-read to rebuild state after a partition was assigned (see
+ * kin_new): apply it, emit nothing (its outputs were emitted when it was first handled).
+ */
+typedef void (kin_msg_cb)(const rd_kafka_message_t *m, bool replay, void *arg);
 
 /**
  * @brief Join group kafka.group, subscribe to the topics and attach to base.
@@ -62,6 +74,9 @@ bool kin_idle(const kin_t *ki);
 
 /** @brief True after a transaction failed (exactly-once): input stopped, exit non-zero. */
 bool kin_failed(const kin_t *ki);
+
+/** @brief Messages re-read to rebuild state so far. */
+unsigned long long kin_replayed(const kin_t *ki);
 
 /** @brief Messages consumed so far. */
 unsigned long long kin_consumed(const kin_t *ki);

@@ -47,6 +47,7 @@ typedef struct eng {
     wire_score_t score;                  /* reused output event */
     unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
     unsigned long long score_cnt;        /* score events emitted */
+    bool replaying;                      /* applying a replayed input: emit nothing */
     msgpack_sbuffer sbuf;                /* reused output buffer */
     msgpack_packer pk;                   /* writes into sbuf */
     union {                              /* the decoded input, reused */
@@ -116,6 +117,8 @@ static void eng_on_ack(void *opaque, rd_kafka_resp_err_t err, void *arg)
 /* Produces the encoded value in e->sbuf as one output of the current input. */
 static void eng_emit(eng_t *e, const char *topic, const char *key, int64_t ts)
 {
+    if (e->replaying)
+        return;
     kin_hold(e->kin);
     if (kout_produce(e->kout, topic, key, strlen(key), e->sbuf.data, e->sbuf.size, ts, NULL) !=
         SV_OK) {
@@ -157,6 +160,8 @@ static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
     char key[WIRE_KEY_MAX];
     wire_err_t err;
 
+    if (e->replaying)
+        return;
     for (size_t i = 0; i < mk->cand_cnt; i++) {
         eng_market_score(e->state, mk, i, &e->score);
         msgpack_sbuffer_clear(&e->sbuf);
@@ -212,13 +217,21 @@ static const eng_input_t *eng_input_for(const eng_t *e, const char *topic)
     return NULL;
 }
 
-static void eng_on_message(const rd_kafka_message_t *m, void *arg)
+static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
 {
     eng_t *e = arg;
     const eng_input_t *in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
     wire_err_t werr;
 
     SV_ASSERT(in); /* we subscribe to nothing else */
+    if (replay) { /* rebuilding state: apply what is valid, emit and count nothing */
+        if (m->payload && wire_decode(in->type, m->payload, m->len, &e->in, &werr) == SV_OK) {
+            e->replaying = true;
+            in->handler(e, m, &werr);
+            e->replaying = false;
+        }
+        return;
+    }
     if (!m->payload) {
         snprintf(werr.field, sizeof(werr.field), "%s", "");
         snprintf(werr.reason, sizeof(werr.reason), "empty message (tombstone)");
@@ -360,9 +373,9 @@ int main(int argc, char **argv)
     if (kout_flush(e.kout, 500) != SV_OK)
         e.rc = 1;
     LOG_INFO("eng", "stopped", "consumed=%llu dead_letters=%llu odds=%llu games=%llu "
-             "context=%llu clicks=%llu stale=%llu scores=%llu", kin_consumed(e.kin), e.dlq_cnt,
+             "context=%llu clicks=%llu stale=%llu scores=%llu replayed=%llu", kin_consumed(e.kin), e.dlq_cnt,
              e.valid_cnt[WIRE_ODDS], e.valid_cnt[WIRE_GAME], e.valid_cnt[WIRE_CONTEXT],
-             e.valid_cnt[WIRE_CLICK], e.stale_cnt, e.score_cnt);
+             e.valid_cnt[WIRE_CLICK], e.stale_cnt, e.score_cnt, kin_replayed(e.kin));
 out:
     if (e.sigint)
         event_free(e.sigint);

@@ -45,3 +45,32 @@ assert_eq() { [ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"; }
 
 # assert_files_eq WHAT EXPECTED_FILE ACTUAL_FILE: shows a diff on mismatch
 assert_files_eq() { diff -u "$2" "$3" >&2 || fail "$1 differs (expected $2, actual $3)"; }
+
+# gen_odds_stream ROUNDS: odds JSON lines, 8 games x 4 books x (h2h, spreads) per round, prices
+# and lines moving by a fixed rule (deterministic).
+gen_odds_stream() {
+    local t=1764180000000 g b i p
+    for i in $(seq 0 $(($1 - 1))); do
+        for g in 1 2 3 4 5 6 7 8; do
+            for b in alpha beta gamma delta; do
+                t=$((t + 1000))
+                p=$((110 + (i * 7 + g * 3 + ${#b}) % 40))
+                printf '{"v":1,"ts":%s,"event_id":"g%s","sport":"nba","book":"%s","market":"h2h","outcomes":[{"name":"Home %s","price":-%s},{"name":"Away %s","price":%s}]}\n' \
+                    "$t" "$g" "$b" "$g" "$p" "$g" $((p + (i % 3) * 5))
+                printf '{"v":1,"ts":%s,"event_id":"g%s","sport":"nba","book":"%s","market":"spreads","outcomes":[{"name":"Home %s","price":-110,"point":-%s.5},{"name":"Away %s","price":-110,"point":%s.5}]}\n' \
+                    "$t" "$g" "$b" "$g" $(((i + g + ${#b}) % 4 + 2)) "$g" $(((i + g + ${#b}) % 4 + 2))
+            done
+        done
+    done
+}
+
+# topic_count TOPIC: messages on TOPIC now (reads to the end; bounded).
+topic_count() { timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t "$1" -e 2>/dev/null | grep -c . || true; }
+
+# scores_keyed FILE: every savant.scores.v1 event as "key<TAB>base64 bytes", grouped by key and
+# in offset order within a key (a key lives in one partition, so that is production order).
+scores_keyed() {
+    timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.scores.v1 -e -R 2>/dev/null |
+        jq -r '[._key, ._partition, ._offset, ._bytes] | @tsv' |
+        sort -t "$(printf '\t')" -k1,1 -k3,3n -s | awk -F '\t' '{print $1 "\t" $4}' > "$1"
+}

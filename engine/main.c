@@ -172,11 +172,39 @@ static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
     }
 }
 
+/* Whether market.sports lists sport (an entry ending in '*' matches a prefix). */
+static bool eng_sport_known(const eng_t *e, const char *sport)
+{
+    const char *p = e->cfg.market_sports;
+    size_t slen = strlen(sport);
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n > 0 && p[n - 1] == '*' ? slen >= n - 1 && strncmp(sport, p, n - 1) == 0
+                                      : n == slen && strncmp(sport, p, n) == 0)
+            return true;
+        p += n + (p[n] == ',');
+    }
+    return false;
+}
+
+static sv_err_t eng_check_sport(const eng_t *e, const char *sport, wire_err_t *err)
+{
+    if (eng_sport_known(e, sport))
+        return SV_OK;
+    snprintf(err->field, sizeof(err->field), "sport");
+    snprintf(err->reason, sizeof(err->reason), "unknown sport '%s' (market.sports)", sport);
+    return SV_ERR_INVALID;
+}
+
 static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
 {
     eng_market_t *mk = NULL;
-    sv_err_t rc = eng_state_apply_odds(e->state, &e->in.odds, &mk, err);
+    sv_err_t rc = eng_check_sport(e, e->in.odds.sport, err);
     UNUSED(m);
+    if (rc != SV_OK)
+        return rc;
+    rc = eng_state_apply_odds(e->state, &e->in.odds, &mk, err);
     if (rc == SV_OK)
         eng_emit_scores(e, mk);
     return rc;
@@ -187,8 +215,9 @@ static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
 static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
 {
     eng_game_t *g = NULL;
+    sv_err_t rc = eng_check_sport(e, e->in.game.sport, err);
     UNUSED(m);
-    return eng_state_apply_game(e->state, &e->in.game, &g, err);
+    return rc != SV_OK ? rc : eng_state_apply_game(e->state, &e->in.game, &g, err);
 }
 
 static sv_err_t eng_on_context(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)

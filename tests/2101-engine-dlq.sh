@@ -40,6 +40,12 @@ grep -q 'event=stopped consumed=10 dead_letters=2 odds=6 games=0 context=0 click
     fail "unexpected totals: $(grep event=stopped "$TMP/engine1.log")"
 
 # Restart in the same group: it resumes after what it committed and redoes nothing.
+# Not in exactly-once mode on savant-broker: its mock (librdkafka 2.0.2) accepts transactional
+# offsets but never stores them (decision 0005); SAVANT_TEST_REAL_KAFKA=1 runs it anyway.
+if [ "${SAVANT_TEST_EOS:-0}" = 1 ] && [ "${SAVANT_TEST_REAL_KAFKA:-0}" != 1 ]; then
+    echo "    exactly-once: restart check skipped on the mock broker (decision 0005)" >&2
+    exit 0
+fi
 printf '\xc0' | kcat -b "$BROKERS" -t savant.odds.v1 -P -k ev-3 -p 1
 bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine2.log"
 ENGINE=$BG_PID

@@ -30,10 +30,12 @@ wait_for 30 have 4 || fail "no scores for the second quote"
 # 3. a stale alpha quote (older than alpha's) and 4. a quote naming a team not in the game
 { odds $((T0 + 0)) alpha "[{\"name\":\"$LAL\",\"price\":-300},{\"name\":\"$BOS\",\"price\":250}]"
   odds $((T0 + 3)) gamma "[{\"name\":\"$LAL\",\"price\":-110},{\"name\":\"Miami Heat\",\"price\":-110}]"
+  # a sport the engine does not know (market.sports): a dead letter
+  printf '{"v":1,"ts":%s,"event_id":"c1","sport":"curling","book":"alpha","market":"h2h","outcomes":[{"name":"A","price":-110},{"name":"B","price":-110}]}\n' $((T0 + 3))
   # 5. beta suspends: alpha alone again
   odds $((T0 + 4)) beta "[]"; } | "$BIN/savant-cat" produce -b "$BROKERS" -t savant.odds.v1 2>/dev/null
 wait_for 30 have 6 || fail "no scores after the suspension"
-dl() { [ "$(timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e 2>/dev/null | grep -c .)" -ge 1 ]; }
+dl() { [ "$(timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e 2>/dev/null | grep -c .)" -ge 2 ]; }
 wait_for 30 dl || fail "no dead letter for the unknown team"
 sleep 1
 scores > "$TMP/scores"
@@ -60,8 +62,10 @@ assert_eq "best decimals (1 + 100/150, 1 + 100/140, 1 + 130/100 in doubles)" "1.
 
 timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 -e 2>/dev/null > "$TMP/dlq"
 jq -r '.error' "$TMP/dlq" | grep -q 'Miami Heat' || fail "dead letter does not name the unknown outcome: $(cat "$TMP/dlq")"
+jq -r 'select(.error | startswith("sport")) | .error' "$TMP/dlq" > "$TMP/e"
+assert_eq "unknown sport dead letter" "sport: unknown sport 'curling' (market.sports)" "$(cat "$TMP/e")"
 
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
 assert_eq "engine exit status" 0 "$rc"
-grep -q 'event=stopped consumed=6 dead_letters=1 odds=3 games=1 context=0 clicks=0 stale=1 scores=6' "$TMP/engine.log" ||
+grep -q 'event=stopped consumed=7 dead_letters=2 odds=3 games=1 context=0 clicks=0 stale=1 scores=6' "$TMP/engine.log" ||
     fail "unexpected totals: $(grep event=stopped "$TMP/engine.log")"

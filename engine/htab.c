@@ -43,14 +43,19 @@ void eng_htab_init(eng_htab_t *ht)
 
 void eng_htab_release(eng_htab_t *ht)
 {
-    free(ht->hash);
-    free(ht->val);
+    free(ht->slot);
     eng_htab_init(ht);
 }
 
 static uint64_t norm(uint64_t h)
 {
     return h ? h : 1;
+}
+
+void eng_htab_prefetch(const eng_htab_t *ht, uint64_t h)
+{
+    if (ht->cap)
+        __builtin_prefetch(&ht->slot[norm(h) & (ht->cap - 1)], 0);
 }
 
 void eng_htab_probe(const eng_htab_t *ht, uint64_t h, eng_htab_it_t *it)
@@ -66,23 +71,23 @@ uint32_t eng_htab_next(const eng_htab_t *ht, eng_htab_it_t *it)
         size_t p = it->pos;
         it->pos = (p + 1) & (ht->cap - 1);
         it->left--;
-        if (ht->hash[p] == 0) {
+        if (ht->slot[p].hash == 0) {
             it->left = 0;
             break;
         }
-        if (ht->hash[p] == it->h)
-            return ht->val[p];
+        if (ht->slot[p].hash == it->h)
+            return ht->slot[p].val;
     }
     return ENG_HTAB_NONE;
 }
 
-static void put(uint64_t *hash, uint32_t *val, size_t cap, uint64_t h, uint32_t v)
+static void put(eng_htab_slot_t *slot, size_t cap, uint64_t h, uint32_t v)
 {
     size_t p = (size_t)(h & (cap - 1));
-    while (hash[p] != 0)
+    while (slot[p].hash != 0)
         p = (p + 1) & (cap - 1);
-    hash[p] = h;
-    val[p] = v;
+    slot[p].hash = h;
+    slot[p].val = v;
 }
 
 sv_err_t eng_htab_insert(eng_htab_t *ht, uint64_t h, uint32_t val)
@@ -90,23 +95,17 @@ sv_err_t eng_htab_insert(eng_htab_t *ht, uint64_t h, uint32_t val)
     h = norm(h);
     if ((ht->cnt + 1) * 2 > ht->cap) {
         size_t cap = ht->cap ? ht->cap * 2 : HTAB_MIN_CAP;
-        uint64_t *nh = calloc(cap, sizeof(*nh));
-        uint32_t *nv = malloc(cap * sizeof(*nv));
-        if (!nh || !nv) {
-            free(nh);
-            free(nv);
+        eng_htab_slot_t *ns = calloc(cap, sizeof(*ns));
+        if (!ns)
             return SV_ERR_NOMEM;
-        }
         for (size_t i = 0; i < ht->cap; i++)
-            if (ht->hash[i])
-                put(nh, nv, cap, ht->hash[i], ht->val[i]);
-        free(ht->hash);
-        free(ht->val);
-        ht->hash = nh;
-        ht->val = nv;
+            if (ht->slot[i].hash)
+                put(ns, cap, ht->slot[i].hash, ht->slot[i].val);
+        free(ht->slot);
+        ht->slot = ns;
         ht->cap = cap;
     }
-    put(ht->hash, ht->val, ht->cap, h, val);
+    put(ht->slot, ht->cap, h, val);
     ht->cnt++;
     return SV_OK;
 }

@@ -5,7 +5,8 @@
  * The table maps a 64-bit hash to a 32-bit value (an index into the caller's own array, which
  * holds the full key). A hash can collide, so a lookup walks every slot with the same hash and the
  * caller compares the full key on each hit (eng_htab_probe/eng_htab_next). Linear probing, the
- * capacity a power of two, doubled when the load would pass 1/2; entries are never removed
+ * capacity a power of two, doubled when the load would pass 1/2, hash and value in one 16-byte
+ * slot; entries are never removed
  * (state lives as long as the process). Nothing here depends on iteration order, so the caller's
  * arrays, in insertion order, stay the only order that reaches an output.
  */
@@ -19,9 +20,14 @@
 
 #define ENG_HTAB_NONE UINT32_MAX /* "no value": end of a probe */
 
+/* One slot: hash and value side by side, so a probe hit costs one cache line. */
+typedef struct eng_htab_slot {
+    uint64_t hash; /* 0 = empty (stored hashes are never 0) */
+    uint32_t val;  /* the value */
+} eng_htab_slot_t;
+
 typedef struct eng_htab {
-    uint64_t *hash; /* per slot; 0 = empty (stored hashes are never 0) */
-    uint32_t *val;  /* per slot */
+    eng_htab_slot_t *slot; /* cap slots */
     size_t cap;     /* slots, a power of two (0 before the first insert) */
     size_t cnt;     /* entries */
 } eng_htab_t;
@@ -41,6 +47,9 @@ void eng_htab_init(eng_htab_t *ht);
 
 /** @brief Free the table's arrays; the table is empty and reusable afterwards. */
 void eng_htab_release(eng_htab_t *ht);
+
+/** @brief Start loading the slot a probe for hash h begins at (a hint; no effect on results). */
+void eng_htab_prefetch(const eng_htab_t *ht, uint64_t h);
 
 /** @brief Start a probe for hash h. */
 void eng_htab_probe(const eng_htab_t *ht, uint64_t h, eng_htab_it_t *it);

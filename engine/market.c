@@ -6,6 +6,11 @@
  * on every hash hit. Applying an odds event validates everything first, then mutates, so an error
  * leaves the state as it was. The derived fields of a market are recomputed from its (at most
  * ENG_BOOKS_MAX) quotes on each change: a few dozen operations, no allocation.
+ *
+ * The hot path is bound by cache misses over many markets (docs/performance.md), so the layout is
+ * part of the design: markets are 64-byte aligned with the fields an update reads in the first
+ * lines and the first ENG_QUOTES_INLINE quotes inside, the lookup prefetches them before
+ * comparing the key, and only the configured de-vig method is computed per quote.
  */
 #include "market.h"
 
@@ -18,12 +23,19 @@
 #include "htab.h"
 #include "sv_util.h"
 
+_Static_assert(sizeof(eng_quote_t) == 192, "eng_quote_t: three cache lines");
+_Static_assert(sizeof(eng_out_t) == 32, "eng_out_t: half a cache line");
+/* Lines of eng_market_t an update reads first: key, counts, derived fields, two candidates. */
+#define ENG_MARKET_HOT_LINES ((offsetof(eng_market_t, cands) + 2 * sizeof(eng_cand_t) + 63) / 64)
+_Static_assert(sizeof(eng_cand_t) == 32, "eng_cand_t: 32 bytes");
+
 struct eng_state {
     eng_market_conf_t conf;       /* copied at creation */
     eng_market_t **markets;       /* insertion order */
     size_t market_cnt, market_cap;
     eng_htab_t market_ix;         /* hash(event_id, market, player) -> markets[] */
     eng_game_t **games;           /* insertion order */
+    uint8_t *game_known;          /* per game: g->known, read without touching the game */
     size_t game_cnt, game_cap;
     eng_htab_t game_ix;           /* hash(event_id) -> games[] */
     char (*books)[WIRE_ID_MAX + 1]; /* book ids, first-seen order */
@@ -135,7 +147,8 @@ static void market_free(eng_market_t *mk)
 {
     if (!mk)
         return;
-    free(mk->quotes);
+    if (mk->quotes != mk->quote_inline)
+        free(mk->quotes);
     free(mk->hist);
     free(mk);
 }
@@ -150,6 +163,7 @@ void eng_state_free(eng_state_t *st)
         game_free(st->games[i]);
     free(st->markets);
     free(st->games);
+    free(st->game_known);
     free(st->books);
     free(st->book_rank);
     free(st->players);
@@ -170,8 +184,18 @@ static eng_market_t *market_find(const eng_state_t *st, uint64_t h, const char *
     eng_htab_probe(&st->market_ix, h, &it);
     while ((v = eng_htab_next(&st->market_ix, &it)) != ENG_HTAB_NONE) {
         eng_market_t *mk = st->markets[v];
+        /* The market is most likely the one: start loading all an update touches (its header
+         * and the first two lines of each inline quote) before the key compare waits on it. */
+        const char *p = (const char *)mk, *q = (const char *)mk->quote_inline;
+        for (size_t l = 0; l < ENG_MARKET_HOT_LINES; l++)
+            __builtin_prefetch(p + 64 * l, 1);
+        __builtin_prefetch(mk->name_buf, 0);
+        for (size_t i = 0; i < ENG_QUOTES_INLINE; i++, q += sizeof(eng_quote_t)) {
+            __builtin_prefetch(q, 1);
+            __builtin_prefetch(q + 64, 1);
+        }
         if (strcmp(mk->event_id, event_id) == 0 && strcmp(mk->market, market) == 0 &&
-            strcmp(mk->player, player) == 0)
+            (mk->player_len ? strcmp(mk->player, player) == 0 : player[0] == '\0'))
             return mk;
     }
     return NULL;
@@ -227,6 +251,12 @@ static sv_err_t game_get(eng_state_t *st, const char *event_id, uint32_t *ix)
         *ix = v;
         return SV_OK;
     }
+    if (st->game_cnt == st->game_cap) {
+        uint8_t *known = realloc(st->game_known, (st->game_cap ? st->game_cap * 2 : 8));
+        if (!known)
+            return SV_ERR_NOMEM;
+        st->game_known = known;
+    }
     if (grow(&st->games, &st->game_cap, st->game_cnt, sizeof(*st->games)) != SV_OK)
         return SV_ERR_NOMEM;
     if (!(g = calloc(1, sizeof(*g))))
@@ -238,6 +268,7 @@ static sv_err_t game_get(eng_state_t *st, const char *event_id, uint32_t *ix)
         return SV_ERR_NOMEM;
     }
     st->games[st->game_cnt] = g;
+    st->game_known[st->game_cnt] = 0;
     *ix = (uint32_t)st->game_cnt++;
     return SV_OK;
 }
@@ -358,7 +389,8 @@ typedef struct line_key {
 
 static bool key_eq(line_key_t a, line_key_t b)
 {
-    return a.has == b.has && (!a.has || a.v == b.v);
+    /* without branches: the outcome is data-dependent and mispredicted often */
+    return (a.has == b.has) & (!a.has | (a.v == b.v));
 }
 
 /* Order: no line first, then by value. */
@@ -392,8 +424,8 @@ static double outcome_dec(const wire_outcome_t *oc)
  * implied probabilities are closest together (max q - min q), ties to the smaller line; with
  * none such, the smallest line. Marks the chosen outcomes in sel.
  */
-static size_t main_line(const wire_odds_t *o, const char *ref, bool mirrored, bool *sel,
-                        line_key_t *main_key)
+static size_t main_line(const wire_odds_t *o, const double *dec, const char *ref, bool mirrored,
+                        bool *sel, line_key_t *main_key)
 {
     line_key_t keys[WIRE_OUTCOMES_MAX], best = {false, 0.0};
     bool have = false, best_multi = false;
@@ -411,7 +443,7 @@ static size_t main_line(const wire_odds_t *o, const char *ref, bool mirrored, bo
                 continue;
             if (j < i)
                 first = false;
-            double q = 1.0 / outcome_dec(&o->outcomes[j]);
+            double q = 1.0 / dec[j];
             lo = q < lo ? q : lo;
             hi = q > hi ? q : hi;
             cnt++;
@@ -439,17 +471,31 @@ static size_t main_line(const wire_odds_t *o, const char *ref, bool mirrored, bo
     return n;
 }
 
-static int name_ix(const eng_market_t *mk, const char *name, char (*pend)[WIRE_NAME_MAX + 1],
-                   size_t pend_cnt)
+/* The index of name among mk's names, or -1. */
+static int name_ix(const eng_market_t *mk, const char *name)
 {
-    size_t i;
-    for (i = 0; i < mk->name_cnt; i++)
+    for (uint8_t i = 0; i < mk->name_cnt; i++)
         if (strcmp(mk->names[i], name) == 0)
             return (int)i;
-    for (size_t j = 0; j < pend_cnt; j++)
-        if (strcmp(pend[j], name) == 0)
-            return (int)(i + j);
     return -1;
+}
+
+/* Bytes a name takes in name_buf: NUL included, zero-padded to 16. */
+#define NAME_SLOT(len) (((size_t)(len) + 16) & ~(size_t)15)
+
+/* Append a name to mk's packed names (the caller checked name_cnt < ENG_OUTCOMES_MAX). Each
+ * starts 16-byte aligned and is zero-padded (name_buf starts zeroed), so eng_market_score()
+ * copies it in whole 16-byte chunks. */
+static void name_add(eng_market_t *mk, const char *name)
+{
+    size_t len = strnlen(name, WIRE_NAME_MAX);
+    char *dst = mk->name_buf;
+    if (mk->name_cnt)
+        dst = (char *)mk->names[mk->name_cnt - 1] + NAME_SLOT(mk->name_len[mk->name_cnt - 1]);
+    memcpy(dst, name, len);
+    dst[len] = '\0';
+    mk->names[mk->name_cnt] = dst;
+    mk->name_len[mk->name_cnt++] = (uint8_t)len;
 }
 
 /* Steam bookkeeping for one book's new quote (bq still holds the previous one's ts/ref_q). */
@@ -496,15 +542,27 @@ anchor:
     bq->anchor_line = line;
 }
 
-/* Recompute every derived field of mk from its quotes. */
+/* What the candidate of one name accumulates over the modal books. */
+typedef struct cand_acc {
+    double sum_p, sum_q, best_dec, point;
+    int n_p, books, best_american;
+    uint16_t best_book;
+    bool has_point;
+} cand_acc_t;
+
+/* Recompute every derived field of mk from its quotes: one pass for the lines and steam, one
+ * over the modal books for the candidates. */
 static void market_derive(const eng_state_t *st, eng_market_t *mk)
 {
     const eng_market_conf_t *cf = &st->conf;
-    line_key_t keys[ENG_BOOKS_MAX], modal = {false, 0.0};
+    /* the distinct live lines and how many books quote each (<= quote_cnt of them) */
+    line_key_t lines[ENG_BOOKS_MAX], modal = {false, 0.0};
     int counts[ENG_BOOKS_MAX], best_cnt = 0, up = 0, down = 0;
+    cand_acc_t acc[ENG_OUTCOMES_MAX]; /* per name, in quote order */
+    size_t line_cnt = 0, max_n = 0;
+    int64_t since = mk->ts - cf->steam_window_ms;
     double lo = 0.0, hi = 0.0;
     bool have_line = false;
-    size_t max_n = 0;
 
     mk->active_books = 0;
     mk->has_modal = false;
@@ -513,12 +571,17 @@ static void market_derive(const eng_state_t *st, eng_market_t *mk)
     mk->arb_sum = 0.0;
     mk->arb_profit = 0.0;
 
-    /* modal line: the line most live books quote; ties to the smaller line */
+    /* One pass over the books: live count, line range, lines and their books, steam moves. */
     for (size_t i = 0; i < mk->quote_cnt; i++) {
         const eng_quote_t *bq = &mk->quotes[i];
-        keys[i].has = bq->has_line;
-        keys[i].v = bq->line;
-        counts[i] = 0;
+        line_key_t k = {bq->has_line, bq->line};
+        size_t d;
+        if (bq->move_dir != 0 && bq->move_ts >= since) {
+            if (bq->move_dir > 0)
+                up++;
+            else
+                down++;
+        }
         if (bq->n == 0)
             continue;
         mk->active_books++;
@@ -527,18 +590,20 @@ static void market_derive(const eng_state_t *st, eng_market_t *mk)
             hi = !have_line || bq->line > hi ? bq->line : hi;
             have_line = true;
         }
-        for (size_t j = 0; j <= i; j++) {
-            if (mk->quotes[j].n > 0 && key_eq(keys[j], keys[i])) {
-                counts[j]++; /* counted on the first book with that line */
-                break;
-            }
+        for (d = 0; d < line_cnt && !key_eq(lines[d], k); d++)
+            ;
+        if (d == line_cnt) {
+            lines[line_cnt] = k;
+            counts[line_cnt++] = 0;
         }
+        counts[d]++;
     }
     mk->line_variance = have_line ? hi - lo : 0.0;
-    for (size_t i = 0; i < mk->quote_cnt; i++) {
-        if (counts[i] > best_cnt || (counts[i] == best_cnt && counts[i] > 0 && key_lt(keys[i], modal))) {
-            best_cnt = counts[i];
-            modal = keys[i];
+    /* modal line: the line most live books quote; ties to the smaller line */
+    for (size_t d = 0; d < line_cnt; d++) {
+        if (counts[d] > best_cnt || (counts[d] == best_cnt && key_lt(lines[d], modal))) {
+            best_cnt = counts[d];
+            modal = lines[d];
         }
     }
     mk->modal_books = best_cnt;
@@ -548,45 +613,55 @@ static void market_derive(const eng_state_t *st, eng_market_t *mk)
     mk->modal_has_line = modal.has;
     mk->modal_line = modal.has ? modal.v : 0.0;
 
-    /* candidates: every name priced at the modal line, in names order */
-    for (uint8_t nm = 0; nm < mk->name_cnt; nm++) {
-        eng_cand_t *c = &mk->cands[mk->cand_cnt];
-        double sum_p = 0.0, sum_q = 0.0;
-        int n_p = 0;
-        memset(c, 0, sizeof(*c));
-        for (size_t i = 0; i < mk->quote_cnt; i++) {
-            const eng_quote_t *bq = &mk->quotes[i];
-            if (bq->n == 0 || !key_eq(keys[i], modal))
-                continue;
-            if (bq->n > max_n)
-                max_n = bq->n;
-            for (uint8_t k = 0; k < bq->n; k++) {
-                const eng_out_t *oc = &bq->out[k];
-                if (oc->name != nm)
-                    continue;
-                if (c->books == 0) {
-                    c->has_point = oc->has_point;
-                    c->point = oc->point;
-                }
-                c->books++;
-                sum_q += oc->q;
-                if (bq->devig_ok) {
-                    sum_p += oc->p[cf->devig];
-                    n_p++;
-                }
-                if (c->books == 1 || oc->dec > c->best_dec ||
-                    (oc->dec == c->best_dec &&
-                     st->book_rank[bq->book] < st->book_rank[c->best_book])) {
-                    c->best_dec = oc->dec;
-                    c->best_american = oc->american;
-                    c->best_book = bq->book;
-                }
+    /* candidates: every name priced at the modal line, in names order; each name's sums, count
+     * and best price run over the modal books in quote order */
+    memset(acc, 0, sizeof(acc[0]) * mk->name_cnt);
+    for (size_t i = 0; i < mk->quote_cnt; i++) {
+        const eng_quote_t *bq = &mk->quotes[i];
+        line_key_t k = {bq->has_line, bq->line};
+        if (bq->n == 0 || !key_eq(k, modal))
+            continue;
+        if (bq->n > max_n)
+            max_n = bq->n;
+        for (uint8_t j = 0; j < bq->n; j++) {
+            const eng_out_t *oc = &bq->out[j];
+            SV_ASSERT(oc->name < mk->name_cnt);
+            cand_acc_t *a = &acc[oc->name];
+            if (a->books == 0) {
+                a->has_point = oc->has_point;
+                a->point = oc->point;
+            }
+            a->books++;
+            if (bq->devig_ok) {
+                a->sum_p += oc->p;
+                a->n_p++;
+            } else {
+                /* only read when no book here can be de-vigged (n_p == 0): then every
+                 * book lands here, and the sum runs over the same books in the same order */
+                a->sum_q += 1.0 / oc->dec;
+            }
+            if (a->books == 1 || oc->dec > a->best_dec ||
+                (oc->dec == a->best_dec &&
+                 st->book_rank[bq->book] < st->book_rank[a->best_book])) {
+                a->best_dec = oc->dec;
+                a->best_american = oc->american;
+                a->best_book = bq->book;
             }
         }
-        if (c->books == 0)
+    }
+    for (uint8_t nm = 0; nm < mk->name_cnt; nm++) {
+        eng_cand_t *c = &mk->cands[mk->cand_cnt];
+        if (acc[nm].books == 0)
             continue;
+        memset(c, 0, sizeof(*c));
+        c->point = acc[nm].point;
+        c->has_point = acc[nm].has_point;
+        c->books = (uint8_t)acc[nm].books;
+        c->best_dec = acc[nm].best_dec;
+        c->best_american = acc[nm].best_american;
+        c->best_book = acc[nm].best_book;
         c->name = nm;
-        c->p_fair = n_p ? sum_p / n_p : sum_q / c->books;
+        c->p_fair = acc[nm].n_p ? acc[nm].sum_p / acc[nm].n_p : acc[nm].sum_q / acc[nm].books;
         mk->cand_cnt++;
     }
     if (mk->cand_cnt >= 2 && mk->cand_cnt >= max_n) {
@@ -597,15 +672,6 @@ static void market_derive(const eng_state_t *st, eng_market_t *mk)
     }
 
 steam:
-    for (size_t i = 0; i < mk->quote_cnt; i++) {
-        const eng_quote_t *bq = &mk->quotes[i];
-        if (bq->move_dir == 0 || bq->move_ts < mk->ts - cf->steam_window_ms)
-            continue;
-        if (bq->move_dir > 0)
-            up++;
-        else
-            down++;
-    }
     mk->steam_dir = 0;
     if (up >= cf->steam_books && up > down)
         mk->steam_dir = 1;
@@ -642,6 +708,7 @@ const eng_hist_t *eng_market_history(const eng_state_t *st, const eng_market_t *
 static sv_err_t market_create(eng_state_t *st, const wire_odds_t *o, uint64_t h,
                               eng_market_t **out)
 {
+    size_t sz = (sizeof(eng_market_t) + 63) & ~(size_t)63;
     eng_market_t *mk = NULL;
     uint32_t gix;
     eng_game_t *g;
@@ -652,17 +719,20 @@ static sv_err_t market_create(eng_state_t *st, const wire_odds_t *o, uint64_t h,
     if (grow(&st->markets, &st->market_cap, st->market_cnt, sizeof(*st->markets)) != SV_OK ||
         grow(&g->markets, &g->market_cap, g->market_cnt, sizeof(*g->markets)) != SV_OK)
         return SV_ERR_NOMEM;
-    if (!(mk = calloc(1, sizeof(*mk))))
+    if (!(mk = aligned_alloc(64, sz)))
         return SV_ERR_NOMEM;
+    memset(mk, 0, sz);
     if (!(mk->hist = calloc((size_t)st->conf.history_size, sizeof(*mk->hist))))
         goto nomem;
-    sv_strlcpy(mk->event_id, o->event_id, sizeof(mk->event_id));
-    sv_strlcpy(mk->market, o->market, sizeof(mk->market));
+    mk->event_id_len = (uint8_t)sv_strlcpy(mk->event_id, o->event_id, sizeof(mk->event_id));
+    mk->market_len = (uint8_t)sv_strlcpy(mk->market, o->market, sizeof(mk->market));
     if (o->present & WIRE_ODDS_HAS_PLAYER) {
-        sv_strlcpy(mk->player, o->player, sizeof(mk->player));
+        mk->player_len = (uint8_t)sv_strlcpy(mk->player, o->player, sizeof(mk->player));
         mk->has_player = true;
     }
     mk->mirrored = strstr(o->market, "spread") != NULL;
+    mk->quotes = mk->quote_inline;
+    mk->quote_cap = ENG_QUOTES_INLINE;
     mk->idx = (uint32_t)st->market_cnt;
     mk->game = gix;
     if (eng_htab_insert(&st->market_ix, h, mk->idx) != SV_OK)
@@ -676,29 +746,46 @@ nomem:
     return SV_ERR_NOMEM;
 }
 
+/* Start loading the history slot the update will write (market_find() already prefetched the
+ * header and the quotes; the slot's address needs the header). */
+static void market_prefetch(const eng_market_t *mk)
+{
+    __builtin_prefetch(&mk->hist[mk->hist_head], 1);
+}
+
 sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_t **touched,
                               wire_err_t *err)
 {
     const char *player = (o->present & WIRE_ODDS_HAS_PLAYER) ? o->player : "";
-    uint64_t h = market_hash(o->event_id, o->market, player), bh = eng_htab_hash_str(0, o->book);
-    eng_market_t *mk = market_find(st, h, o->event_id, o->market, player);
-    uint32_t book = book_find(st, o->book, bh);
+    uint64_t h = market_hash(o->event_id, o->market, player), bh;
+    eng_market_t *mk;
+    uint32_t book;
     eng_quote_t *bq = NULL;
     const eng_game_t *g = NULL;
     char pend[ENG_OUTCOMES_MAX][WIRE_NAME_MAX + 1];
     size_t pend_cnt = 0, sel_n = 0;
     bool sel[WIRE_OUTCOMES_MAX];
-    int ixs[WIRE_OUTCOMES_MAX];
+    int ixs[WIRE_OUTCOMES_MAX], known[WIRE_OUTCOMES_MAX];
+    double dec[WIRE_OUTCOMES_MAX];
     line_key_t key = {false, 0.0};
     const char *ref = NULL;
-    bool mirrored = strstr(o->market, "spread") != NULL;
+    bool mirrored, prop = (o->present & WIRE_ODDS_HAS_PLAYER) != 0, checked = false;
+    bool have_g = false, names_ok;
     sv_err_t rc;
 
     *touched = NULL;
+    eng_htab_prefetch(&st->market_ix, h); /* the book lookup below runs while it loads */
+    bh = eng_htab_hash_str(0, o->book);
+    book = book_find(st, o->book, bh);
+    if ((mk = market_find(st, h, o->event_id, o->market, player)))
+        market_prefetch(mk);
+    names_ok = mk != NULL;
+    mirrored = mk ? mk->mirrored : strstr(o->market, "spread") != NULL;
     if (mk && book != ENG_HTAB_NONE)
         for (uint8_t i = 0; i < mk->quote_cnt; i++)
             if (mk->quotes[i].book == book) {
                 bq = &mk->quotes[i];
+                __builtin_prefetch((const char *)bq + 128, 1); /* steam anchor, ref_q */
                 break;
             }
     if (bq && o->ts < bq->ts) {
@@ -707,43 +794,62 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
                     "older than the quote held for book %.64s (%lld < %lld)", o->book,
                     (long long)o->ts, (long long)bq->ts);
     }
-    if (mk) {
-        g = st->games[mk->game];
-    } else {
-        uint32_t gix = game_find_ix(st, o->event_id);
-        g = gix == ENG_HTAB_NONE ? NULL : st->games[gix];
+    for (size_t i = 0; i < o->outcome_cnt; i++) {
+        dec[i] = outcome_dec(&o->outcomes[i]);
+        known[i] = mk ? name_ix(mk, o->outcomes[i].name) : -1;
+        if (known[i] < 0 || !(mk->names_ok[prop] & (1u << known[i])))
+            names_ok = false;
     }
-    if ((rc = check_names(g, o, err)) != SV_OK)
-        goto invalid;
+    if (mk && !st->game_known[mk->game])
+        names_ok = true; /* a placeholder game: check_names() has nothing to check */
+    /* Names already accepted against the known game (whose teams never change) need no check:
+     * the game is looked up only when a name is new to the market. */
+    if (!names_ok) {
+        if (mk) {
+            g = st->games[mk->game];
+        } else {
+            uint32_t gix = game_find_ix(st, o->event_id);
+            g = gix == ENG_HTAB_NONE ? NULL : st->games[gix];
+        }
+        have_g = true;
+        if ((rc = check_names(g, o, err)) != SV_OK)
+            goto invalid;
+        checked = g && g->known;
+    }
     if (!bq && mk && mk->quote_cnt >= st->conf.max_books) {
         rc = fail(err, SV_ERR_INVALID, "book", "market already holds %d books",
                   st->conf.max_books);
         goto invalid;
     }
     if (o->outcome_cnt > 0) {
-        ref = mk && mk->name_cnt ? mk->names[0] : choose_ref(g, o);
-        if (!mk || mk->name_cnt == 0)
+        uint8_t base = mk ? mk->name_cnt : 0;
+        if (mk && mk->name_cnt) {
+            ref = mk->names[0];
+        } else {
+            if (!have_g) {
+                uint32_t gix = mk ? mk->game : game_find_ix(st, o->event_id);
+                g = gix == ENG_HTAB_NONE ? NULL : st->games[gix];
+            }
+            ref = choose_ref(g, o);
             sv_strlcpy(pend[pend_cnt++], ref, sizeof(pend[0]));
-        sel_n = main_line(o, ref, mirrored, sel, &key);
+        }
+        sel_n = main_line(o, dec, ref, mirrored, sel, &key);
         for (size_t i = 0; i < o->outcome_cnt; i++) {
-            int ix;
+            int ix = known[i];
             if (!sel[i])
                 continue;
-            ix = mk ? name_ix(mk, o->outcomes[i].name, pend, pend_cnt) : -1;
-            if (!mk) {
-                for (size_t j = 0; j < pend_cnt; j++)
-                    if (strcmp(pend[j], o->outcomes[i].name) == 0)
-                        ix = (int)j;
-            }
+            for (size_t j = 0; ix < 0 && j < pend_cnt; j++)
+                if (strcmp(pend[j], o->outcomes[i].name) == 0)
+                    ix = (int)(base + j);
             if (ix < 0) {
-                if ((mk ? mk->name_cnt : 0) + pend_cnt >= ENG_OUTCOMES_MAX) {
+                if (base + pend_cnt >= ENG_OUTCOMES_MAX) {
                     rc = fail(err, SV_ERR_INVALID, "outcomes",
                               "more than %d outcome names in market %.32s", ENG_OUTCOMES_MAX,
                               o->market);
                     goto invalid;
                 }
                 sv_strlcpy(pend[pend_cnt], o->outcomes[i].name, sizeof(pend[0]));
-                ix = (int)((mk ? mk->name_cnt : 0) + pend_cnt++);
+                ix = (int)(base + pend_cnt++);
             }
             ixs[i] = ix;
         }
@@ -763,6 +869,7 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
         st->book_cap = cap;
         if (eng_htab_insert(&st->book_ix, bh, (uint32_t)st->book_cnt) != SV_OK)
             return SV_ERR_NOMEM;
+        memset(st->books[st->book_cnt], 0, sizeof(st->books[0])); /* zero-padded, see score */
         sv_strlcpy(st->books[st->book_cnt], o->book, sizeof(st->books[0]));
         book = (uint32_t)st->book_cnt++;
         book_rank_update(st);
@@ -776,8 +883,12 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
             cap = cap ? cap * 2 : 8;
             if (cap > ENG_BOOKS_MAX)
                 cap = ENG_BOOKS_MAX;
-            if (!(nq = realloc(mk->quotes, cap * sizeof(*nq))))
+            if (!(nq = aligned_alloc(64, cap * sizeof(*nq))))
                 return SV_ERR_NOMEM;
+            if (mk->quote_cnt)
+                memcpy(nq, mk->quotes, mk->quote_cnt * sizeof(*nq));
+            if (mk->quotes != mk->quote_inline)
+                free(mk->quotes);
             mk->quotes = nq;
             mk->quote_cap = (uint8_t)cap;
         }
@@ -786,7 +897,7 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
         bq->book = (uint16_t)book;
     }
     for (size_t j = 0; j < pend_cnt; j++)
-        sv_strlcpy(mk->names[mk->name_cnt++], pend[j], sizeof(mk->names[0]));
+        name_add(mk, pend[j]);
 
     {
         double q[ENG_OUTCOMES_MAX], ref_q = 0.0;
@@ -799,28 +910,31 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
             if (!sel[i])
                 continue;
             out = &bq->out[n];
-            out->dec = outcome_dec(oc);
+            out->dec = dec[i];
             out->american = (oc->present & WIRE_OUTCOME_HAS_PRICE)
                                 ? oc->price
                                 : eng_quant_decimal_to_american(out->dec);
-            out->q = 1.0 / out->dec;
+            out->p = 0.0;
             out->has_point = (oc->present & WIRE_OUTCOME_HAS_POINT) != 0;
             out->point = out->has_point ? oc->point : 0.0;
             out->name = (uint8_t)ixs[i];
+            q[n] = 1.0 / out->dec;
             if (out->name == 0) {
                 has_ref = true;
-                ref_q = out->q;
+                ref_q = q[n];
             }
-            q[n++] = out->q;
+            if (checked)
+                mk->names_ok[prop] |= (uint8_t)(1u << out->name);
+            n++;
         }
         bq->devig_ok = n >= 2;
         if (bq->devig_ok) {
-            double p[ENG_DEVIG__CNT][ENG_OUTCOMES_MAX];
-            for (int m = 0; m < ENG_DEVIG__CNT; m++)
-                (void)eng_quant_devig((eng_devig_t)m, q, n, p[m]); /* RANGE: fallback filled */
+            double p[ENG_OUTCOMES_MAX];
+            /* Only the configured method: the consensus uses no other (eng_quote_devig() gives
+             * the rest on demand). RANGE: the fallback is filled. */
+            (void)eng_quant_devig(st->conf.devig, q, n, p);
             for (uint8_t k = 0; k < n; k++)
-                for (int m = 0; m < ENG_DEVIG__CNT; m++)
-                    bq->out[k].p[m] = p[m][k];
+                bq->out[k].p = p[k];
         }
         if (mk->ts < o->ts)
             mk->ts = o->ts;
@@ -846,17 +960,56 @@ invalid:
     return rc;
 }
 
+double eng_quote_devig(const eng_quote_t *bq, eng_devig_t m, size_t k)
+{
+    double q[ENG_OUTCOMES_MAX], p[ENG_OUTCOMES_MAX];
+    SV_ASSERT(k < bq->n && (unsigned)m < ENG_DEVIG__CNT);
+    if (!bq->devig_ok)
+        return 0.0;
+    for (uint8_t i = 0; i < bq->n; i++)
+        q[i] = 1.0 / bq->out[i].dec;
+    (void)eng_quant_devig(m, q, bq->n, p); /* RANGE: the fallback is filled */
+    return p[k];
+}
+
+/* Zero a score with plain vector stores (an inlined memset of this size became `rep stos`,
+ * whose start-up cost dominated filling a score). */
+static void score_zero(wire_score_t *sc)
+{
+    typedef struct {
+        uint64_t w[4];
+    } chunk_t;
+    chunk_t *p = (chunk_t *)(void *)sc;
+    size_t i;
+    for (i = 0; i < sizeof(*sc) / sizeof(chunk_t); i++)
+        memset(&p[i], 0, sizeof(chunk_t));
+    memset((char *)sc + i * sizeof(chunk_t), 0, sizeof(*sc) % sizeof(chunk_t));
+}
+
+/* Copy name (len bytes, zero-padded to its 16-byte slot in name_buf) into a zeroed side. */
+static void name_copy(char *side, const char *name, size_t len)
+{
+    if (NAME_SLOT(len) > WIRE_NAME_MAX + 1) {
+        memcpy(side, name, len);
+        return;
+    }
+    for (size_t o = 0; o < NAME_SLOT(len); o += 16)
+        memcpy(side + o, name + o, 16);
+}
+
 void eng_market_score(const eng_state_t *st, const eng_market_t *mk, size_t i, wire_score_t *sc)
 {
     const eng_cand_t *c;
     SV_ASSERT(i < mk->cand_cnt);
     c = &mk->cands[i];
-    memset(sc, 0, sizeof(*sc));
+    score_zero(sc);
     sc->v = WIRE_VERSION;
     sc->ts = mk->ts;
+    /* The sources are zero-padded: fixed-size copies (a few vector moves) give the same bytes as
+     * copying the string into the zeroed field. */
     memcpy(sc->cand.event_id, mk->event_id, sizeof(sc->cand.event_id));
     memcpy(sc->cand.market, mk->market, sizeof(sc->cand.market));
-    memcpy(sc->cand.side, mk->names[c->name], sizeof(sc->cand.side));
+    name_copy(sc->cand.side, mk->names[c->name], mk->name_len[c->name]);
     if (mk->has_player) {
         memcpy(sc->cand.player, mk->player, sizeof(sc->cand.player));
         sc->cand.present |= WIRE_CAND_HAS_PLAYER;
@@ -868,13 +1021,13 @@ void eng_market_score(const eng_state_t *st, const eng_market_t *mk, size_t i, w
     sc->p_fair = c->p_fair;
     sc->best_price = c->best_american;
     sc->best_decimal = c->best_dec;
-    sv_strlcpy(sc->best_book, st->books[c->best_book], sizeof(sc->best_book));
+    memcpy(sc->best_book, st->books[c->best_book], sizeof(sc->best_book));
     sc->books = c->books;
     sc->line_variance = mk->line_variance;
     if (c->steam)
-        sv_strlcpy(sc->flags[sc->flag_cnt++], "steam", sizeof(sc->flags[0]));
+        memcpy(sc->flags[sc->flag_cnt++], "steam", sizeof("steam"));
     if (mk->arb)
-        sv_strlcpy(sc->flags[sc->flag_cnt++], "arb", sizeof(sc->flags[0]));
+        memcpy(sc->flags[sc->flag_cnt++], "arb", sizeof("arb"));
 }
 
 /* ---- games -------------------------------------------------------------------------------- */
@@ -915,6 +1068,7 @@ sv_err_t eng_state_apply_game(eng_state_t *st, const wire_game_t *gw, eng_game_t
         g = st->games[gix];
     }
     g->known = true;
+    st->game_known[gix] = 1;
     g->ts = gw->ts;
     sv_strlcpy(g->sport, gw->sport, sizeof(g->sport));
     sv_strlcpy(g->league, gw->league, sizeof(g->league));

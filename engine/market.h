@@ -6,7 +6,8 @@
  * and the game's context: splits, injuries, officials, weather), the global context (player
  * profiles, space weather) and every market (keyed by event_id|market|player). A market holds
  * each book's latest quote at its main line, with every outcome's implied probability and its
- * de-vigged probability by all four methods (computed once, when the quote arrives), and the
+ * de-vigged probability by the configured method (computed once, when the quote arrives; the
+ * other methods on demand, eng_quote_devig()), and the
  * derived fields recomputed whenever one of its quotes changes: the modal line, per candidate
  * (outcome at the modal line) the consensus fair probability, best price and book and book count,
  * the line variance, the arbitrage flag and profit, the steam direction, and a bounded ring of
@@ -35,6 +36,7 @@
 
 #define ENG_BOOKS_MAX 32    /* books one market can hold (conf.max_books is at most this) */
 #define ENG_OUTCOMES_MAX 4  /* distinct outcome names one market can hold (1X2 needs 3) */
+#define ENG_QUOTES_INLINE 8 /* quotes held inside the market; more go to the heap */
 
 /* What the caller configures (docs/quant.md suggests the config keys). */
 typedef struct eng_market_conf {
@@ -46,48 +48,51 @@ typedef struct eng_market_conf {
     int max_books;           /* books per market, 1..ENG_BOOKS_MAX (default ENG_BOOKS_MAX) */
 } eng_market_conf_t;
 
-/* One outcome of a book's quote (at the book's main line). */
+/* One outcome of a book's quote (at the book's main line). 32 bytes. Its implied probability is
+ * q = 1.0 / dec (not stored: recomputed with the same bits wherever it is needed). */
 typedef struct eng_out {
-    double dec;                /* decimal odds */
-    double point;              /* the line, when has_point */
-    double q;                  /* implied probability 1/dec */
-    double p[ENG_DEVIG__CNT];  /* de-vigged probability by each method (when devig_ok) */
-    int american;              /* American odds as quoted, or converted from dec */
-    uint8_t name;              /* index into the market's names */
-    bool has_point;            /* the outcome has a line */
+    double dec;       /* decimal odds */
+    double p;         /* de-vigged probability by conf.devig (when the quote's devig_ok); the other
+                       * methods on demand: eng_quote_devig() */
+    double point;     /* the line, when has_point */
+    int american;     /* American odds as quoted, or converted from dec */
+    uint8_t name;     /* index into the market's names */
+    bool has_point;   /* the outcome has a line */
 } eng_out_t;
 
-/* One book's latest quote of one market. */
+/* One book's latest quote of one market: 192 bytes, 64-byte aligned. What market_derive() reads
+ * of every book comes first (line, steam move, flags, the outcomes: two lines for up to two
+ * outcomes); the touched book's reference probability and steam anchor come last. */
 typedef struct eng_quote {
     int64_t ts;          /* event time of the quote */
     double line;         /* its main line (the reference outcome's line), when has_line */
-    double ref_q;        /* implied probability of the reference outcome (names[0]), when has_ref */
-    int64_t anchor_ts;   /* steam: where the current move is measured from */
-    double anchor_q;     /* steam: reference implied probability at the anchor */
-    double anchor_line;  /* steam: line at the anchor */
     int64_t move_ts;     /* steam: event time of this book's last move (when move_dir != 0) */
     uint16_t book;       /* the book (index into the state's book table) */
     uint8_t n;           /* outcomes in out; 0 = suspended */
     int8_t move_dir;     /* steam: +1 toward names[0], -1 away from it, 0 none yet */
-    bool has_line;       /* the main line has a point (not h2h) */
-    bool has_ref;        /* the quote prices names[0] */
-    bool devig_ok;       /* p[] is valid (n >= 2) */
-    bool anchor_set;     /* steam: the anchor holds a value */
-    bool anchor_has_line; /* steam: the anchor's has_line */
+    bool has_line : 1;   /* the main line has a point (not h2h) */
+    bool has_ref : 1;    /* the quote prices names[0] */
+    bool devig_ok : 1;   /* out[].p is valid (n >= 2) */
+    bool anchor_set : 1; /* steam: the anchor holds a value */
+    bool anchor_has_line : 1;        /* steam: the anchor's has_line */
     eng_out_t out[ENG_OUTCOMES_MAX]; /* the outcomes */
+    double ref_q;        /* implied probability of the reference outcome (names[0]), when has_ref */
+    int64_t anchor_ts;   /* steam: where the current move is measured from */
+    double anchor_q;     /* steam: reference implied probability at the anchor */
+    double anchor_line;  /* steam: line at the anchor */
 } eng_quote_t;
 
-/* A candidate: one outcome of the market at the modal line. */
+/* A candidate: one outcome of the market at the modal line. 32 bytes. */
 typedef struct eng_cand {
     double point;       /* its line, when has_point */
     double p_fair;      /* consensus fair probability: mean de-vigged p over the modal books */
     double best_dec;    /* best decimal price across the modal books */
     int best_american;  /* that price in American odds */
     uint16_t best_book; /* book of the best price */
-    int books;          /* modal-line books quoting this outcome */
-    uint8_t name;       /* index into the market's names */
-    bool has_point;     /* the outcome has a line */
-    bool steam;         /* steam is moving toward this outcome */
+    uint8_t books;      /* modal-line books quoting this outcome (<= ENG_BOOKS_MAX) */
+    uint8_t name : 2;   /* index into the market's names (< ENG_OUTCOMES_MAX) */
+    bool has_point : 1; /* the outcome has a line */
+    bool steam : 1;     /* steam is moving toward this outcome */
 } eng_cand_t;
 
 /* One line-history point. */
@@ -98,37 +103,45 @@ typedef struct eng_hist {
     bool has_point; /* the market has lines */
 } eng_hist_t;
 
+/* A market, 64-byte aligned. An update reads lines 0-4 (key, counts, derived fields, names,
+ * candidates) and the line of name_buf holding short names; the player key is read only for
+ * props. */
 typedef struct eng_market {
     char event_id[WIRE_ID_MAX + 1];                   /* the game */
     char market[WIRE_TOKEN_MAX + 1];                  /* h2h, spreads, totals, player_points, … */
-    char player[WIRE_NAME_MAX + 1];                   /* props; "" otherwise */
-    char names[ENG_OUTCOMES_MAX][WIRE_NAME_MAX + 1];  /* outcome names; names[0] is the reference */
-    uint8_t name_cnt;                                 /* entries in names */
+    uint8_t event_id_len, market_len, player_len;     /* strlen of the three key strings */
     bool has_player;                                  /* a prop market */
     bool mirrored;                                    /* spreads: the other side's line is -line */
+    uint8_t name_cnt;                                 /* entries in names */
+    uint8_t quote_cnt;                                /* entries in quotes */
+    uint8_t quote_cap;                                /* allocated entries */
+    uint8_t names_ok[2]; /* private: names checked against the known game ([1]: as a prop) */
+    uint8_t name_len[ENG_OUTCOMES_MAX];               /* strlen of each name */
     uint32_t idx;                                     /* index in the state, insertion order */
     uint32_t game;                                    /* index of its game in the state */
     int64_t ts;                                       /* latest event time applied */
     uint64_t updates;                                 /* quotes applied */
-    eng_quote_t *quotes;                              /* per book, in order of first quote */
-    uint8_t quote_cnt;                                /* entries in quotes */
-    uint8_t quote_cap;                                /* allocated entries */
-    /* derived, recomputed on every change */
-    bool has_modal;          /* some book quotes the market */
-    bool modal_has_line;     /* the modal line has a point */
-    double modal_line;       /* the modal line (reference outcome's point) */
-    int modal_books;         /* books at the modal line */
-    int active_books;        /* books with a live (non-suspended) quote */
-    double line_variance;    /* max - min of the main line over the live books */
-    eng_cand_t cands[ENG_OUTCOMES_MAX]; /* candidates, in names order */
-    uint8_t cand_cnt;        /* entries in cands */
-    bool arb;                /* sum of 1/best over the candidates < 1 */
-    double arb_sum;          /* that sum (0 when not every outcome has a price) */
-    double arb_profit;       /* 1/sum - 1 (0 when arb_sum is 0) */
-    int8_t steam_dir;        /* +1 steam toward names[0], -1 away, 0 none */
+    eng_quote_t *quotes;     /* per book, in order of first quote (quote_inline, or heap) */
     eng_hist_t *hist;        /* ring of conf.history_size points */
     uint32_t hist_head;      /* next slot to write */
     uint32_t hist_cnt;       /* points held */
+    /* derived, recomputed on every change */
+    bool has_modal;          /* some book quotes the market */
+    bool modal_has_line;     /* the modal line has a point */
+    bool arb;                /* sum of 1/best over the candidates < 1 */
+    int8_t steam_dir;        /* +1 steam toward names[0], -1 away, 0 none */
+    uint8_t cand_cnt;        /* entries in cands */
+    int modal_books;         /* books at the modal line */
+    int active_books;        /* books with a live (non-suspended) quote */
+    double modal_line;       /* the modal line (reference outcome's point) */
+    double line_variance;    /* max - min of the main line over the live books */
+    double arb_sum;          /* that sum (0 when not every outcome has a price) */
+    double arb_profit;       /* 1/sum - 1 (0 when arb_sum is 0) */
+    const char *names[ENG_OUTCOMES_MAX]; /* outcome names (in name_buf); names[0] is the reference */
+    eng_cand_t cands[ENG_OUTCOMES_MAX];  /* candidates, in names order */
+    _Alignas(64) char name_buf[ENG_OUTCOMES_MAX * 112]; /* private: the names, each 16-aligned */
+    _Alignas(64) eng_quote_t quote_inline[ENG_QUOTES_INLINE]; /* private: up to 8 books' quotes */
+    char player[WIRE_NAME_MAX + 1];                   /* props; "" otherwise */
 } eng_market_t;
 
 /* Splits of one side of one market (context kind splits). */
@@ -305,6 +318,15 @@ void eng_state_stats(const eng_state_t *st, eng_state_stats_t *stats);
  * @locality owner thread
  */
 void eng_market_score(const eng_state_t *st, const eng_market_t *mk, size_t i, wire_score_t *sc);
+
+/**
+ * @brief The de-vigged probability of outcome k < bq->n of a quote by method m, computed on
+ *        demand from the quote's implied probabilities (the same bits eng_quant_devig() gives
+ *        for them; for m == conf.devig it equals bq->out[k].p). Meaningful only when
+ *        bq->devig_ok; 0.0 otherwise.
+ * @locality owner thread
+ */
+double eng_quote_devig(const eng_quote_t *bq, eng_devig_t m, size_t k);
 
 /**
  * @brief The i-th line-history point of mk, oldest first (i < mk->hist_cnt).

@@ -305,10 +305,23 @@ int test_0324_market_three_way(void)
     T_ASSERT_DBL(mk->arb_sum, 1.033840, 5e-7);
     T_ASSERT(!mk->cands[0].has_point);
     T_ASSERT_DBL(mk->line_variance, 0.0, 0);
-    /* every method is held per quote; the configured one makes the consensus */
-    T_ASSERT_DBL(mk->quotes[0].out[1].p[ENG_DEVIG_MULT], 0.403028, 5e-7);
-    T_ASSERT_DBL(mk->quotes[0].out[1].p[ENG_DEVIG_ADD], 0.405387, 5e-7);
-    T_ASSERT_DBL(mk->quotes[0].out[1].p[ENG_DEVIG_POWER], 0.405107, 5e-7);
+    /* every method is available per quote (on demand); the configured one makes the consensus
+     * and is held, with the same bits eng_quant_devig() gives */
+    T_ASSERT_DBL(eng_quote_devig(&mk->quotes[0], ENG_DEVIG_MULT, 1), 0.403028, 5e-7);
+    T_ASSERT_DBL(eng_quote_devig(&mk->quotes[0], ENG_DEVIG_ADD, 1), 0.405387, 5e-7);
+    T_ASSERT_DBL(eng_quote_devig(&mk->quotes[0], ENG_DEVIG_POWER, 1), 0.405107, 5e-7);
+    T_ASSERT_DBL(eng_quote_devig(&mk->quotes[0], ENG_DEVIG_SHIN, 1), 0.4047794109200184, EPS);
+    {
+        const double q[3] = {1.0 / 2.6, 1.0 / 2.4, 1.0 / 4.3};
+        for (int m = 0; m < ENG_DEVIG__CNT; m++) {
+            double p[3];
+            (void)eng_quant_devig((eng_devig_t)m, q, 3, p);
+            for (size_t k = 0; k < 3; k++)
+                T_ASSERT(eng_quote_devig(&mk->quotes[0], (eng_devig_t)m, k) == p[k]);
+        }
+        for (size_t k = 0; k < 3; k++)
+            T_ASSERT(mk->quotes[0].out[k].p == eng_quote_devig(&mk->quotes[0], ENG_DEVIG_SHIN, k));
+    }
     eng_market_conf_defaults(&conf);
     conf.devig = ENG_DEVIG_POWER;
     st2 = eng_state_new(&conf, errstr, sizeof(errstr));
@@ -646,8 +659,25 @@ int test_0331_market_invalid_names(void)
     T_ASSERT_INT(eng_state_apply_odds(st, &o, &mk, &err), ==, SV_ERR_INVALID);
     T_ASSERT_STR(err.field, "outcomes");
     T_ASSERT_INT(eng_state_market(st, "g3", "h2h", NULL)->name_cnt, ==, 4);
+    /* names a market took before its game was known are checked once it is known; names that
+     * passed against the known game keep passing, a new bad one is still refused */
+    odds_init(&o, TS, "g4", "a", "h2h");
+    out_add(&o, "X", 300, 0, 0, 0);
+    out_add(&o, "Y", 300, 0, 0, 0);
+    T_ASSERT_INT(eng_state_apply_odds(st, &o, &mk, &err), ==, SV_OK);
+    T_ASSERT_INT(game(st, TS, "g4", WIRE_GAME_SCHEDULED), ==, SV_OK);
+    o.ts++;
+    T_ASSERT_INT(eng_state_apply_odds(st, &o, &mk, &err), ==, SV_ERR_INVALID);
+    T_ASSERT_STR(err.field, "outcomes[0].name");
+    T_ASSERT_INT(h2h(st, TS + 2, "g4", "a", -110, -110, &mk), ==, SV_OK);
+    T_ASSERT_INT(h2h(st, TS + 3, "g4", "b", -120, 100, &mk), ==, SV_OK);
+    odds_init(&o, TS + 4, "g4", "a", "h2h");
+    out_add(&o, "Home", -110, 0, 0, 0);
+    out_add(&o, "Y", -110, 0, 0, 0);
+    T_ASSERT_INT(eng_state_apply_odds(st, &o, &mk, &err), ==, SV_ERR_INVALID);
+    T_ASSERT_STR(err.field, "outcomes[1].name");
     eng_state_stats(st, &s);
-    T_ASSERT_INT(s.odds_invalid, ==, 4);
+    T_ASSERT_INT(s.odds_invalid, ==, 6);
 end:
     eng_state_free(st);
     return t_rc_;

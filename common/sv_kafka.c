@@ -24,3 +24,9 @@ void sv_kafka_conf_set_log(rd_kafka_conf_t *conf)
 {
     rd_kafka_conf_set_log_cb(conf, sv_kafka_log_cb);
 }
+
+int sv_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, char *errstr,
+                      size_t errstr_size)
+{
+    return rd_kafka_conf_set(conf, key, value, errstr, errstr_size) == RD_KAFKA_CONF_OK ? 0 : -1;
+}

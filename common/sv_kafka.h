@@ -1,6 +1,6 @@
 /*
  * sv_kafka — small glue between librdkafka and Savant's runtime shared by every Kafka client:
- * librdkafka's own log lines turned into logfmt lines of module "rdkafka".
+ * librdkafka's own log lines turned into logfmt lines of module "rdkafka", and property setting.
  */
 #ifndef SV_KAFKA_H
 #define SV_KAFKA_H
@@ -14,5 +14,12 @@
  *           writes each line with one write(2)
  */
 void sv_kafka_conf_set_log(rd_kafka_conf_t *conf);
+
+/**
+ * @brief rd_kafka_conf_set() with a 0/-1 result, so a run of properties chains with ||.
+ * @returns 0, or -1 with librdkafka's reason in errstr.
+ */
+int sv_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, char *errstr,
+                      size_t errstr_size);
 
 #endif

@@ -195,11 +195,6 @@ unsigned long long kin_consumed(const kin_t *ki)
     return ki->consumed;
 }
 
-static int kconf(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr, size_t size)
-{
-    return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
-}
-
 /*
  * Re-reads parts (offsets: the group's committed ones) from the beginning up to those offsets
  * with a group-less consumer, handing each message to the callback as a replay.
@@ -228,12 +223,12 @@ static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *par
     /* librdkafka wants a group.id even for assign(); this consumer never joins or commits */
     snprintf(gid, sizeof(gid), "%s.replay", ki->cfg->kafka_group);
     sv_kafka_conf_set_log(conf);
-    if (kconf(conf, "bootstrap.servers", ki->cfg->kafka_brokers, errstr, sizeof(errstr)) ||
-        kconf(conf, "client.id", "savant-engine-replay", errstr, sizeof(errstr)) ||
-        kconf(conf, "group.id", gid, errstr, sizeof(errstr)) ||
-        kconf(conf, "enable.auto.commit", "false", errstr, sizeof(errstr)) ||
-        kconf(conf, "enable.partition.eof", "true", errstr, sizeof(errstr)) ||
-        kconf(conf, "fetch.wait.max.ms", "10", errstr, sizeof(errstr)))
+    if (sv_kafka_conf_set(conf, "bootstrap.servers", ki->cfg->kafka_brokers, errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "client.id", "savant-engine-replay", errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "group.id", gid, errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "fetch.wait.max.ms", "10", errstr, sizeof(errstr)))
         goto fail;
     rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
     if (!rk)
@@ -338,22 +333,22 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
     ki->batch = rd_kafka_topic_partition_list_new(16);
     sv_kafka_conf_set_log(conf);
     snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_commit_interval_ms);
-    if (kconf(conf, "bootstrap.servers", cfg->kafka_brokers, errstr, errstr_size) ||
-        kconf(conf, "client.id", "savant-engine", errstr, errstr_size) ||
-        kconf(conf, "group.id", cfg->kafka_group, errstr, errstr_size) ||
-        kconf(conf, "enable.auto.offset.store", "false", errstr, errstr_size) ||
-        kconf(conf, "enable.auto.commit", txn ? "false" : "true", errstr, errstr_size) ||
-        kconf(conf, "isolation.level", "read_committed", errstr, errstr_size) ||
-        kconf(conf, "auto.commit.interval.ms", num, errstr, errstr_size) ||
-        kconf(conf, "auto.offset.reset", "earliest", errstr, errstr_size) ||
-        kconf(conf, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size))
+    if (sv_kafka_conf_set(conf, "bootstrap.servers", cfg->kafka_brokers, errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "client.id", "savant-engine", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "group.id", cfg->kafka_group, errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "enable.auto.offset.store", "false", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "enable.auto.commit", txn ? "false" : "true", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "isolation.level", "read_committed", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "auto.commit.interval.ms", num, errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "auto.offset.reset", "earliest", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size))
         goto fail;
     snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_fetch_wait_max_ms);
-    if (kconf(conf, "fetch.wait.max.ms", num, errstr, errstr_size))
+    if (sv_kafka_conf_set(conf, "fetch.wait.max.ms", num, errstr, errstr_size))
         goto fail;
     snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_session_timeout_ms);
-    if (kconf(conf, "session.timeout.ms", num, errstr, errstr_size) ||
-        kconf(conf, "heartbeat.interval.ms",
+    if (sv_kafka_conf_set(conf, "session.timeout.ms", num, errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "heartbeat.interval.ms",
               cfg->kafka_session_timeout_ms >= 3000 ? "1000" : "300", errstr, errstr_size))
         goto fail;
     rd_kafka_conf_set_rebalance_cb(conf, kin_rebalance);

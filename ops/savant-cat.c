@@ -84,20 +84,14 @@ static void on_signal(int sig)
     cat_stop = 1;
 }
 
-/* Sets one librdkafka property; on failure leaves the reason in errstr. */
-static int kconf_set(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr, size_t size)
-{
-    return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
-}
-
 static rd_kafka_conf_t *kconf_new(const cat_opts_t *o, char *errstr, size_t size)
 {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
 
     sv_kafka_conf_set_log(conf);
-    if (kconf_set(conf, "bootstrap.servers", o->brokers, errstr, size) ||
-        kconf_set(conf, "client.id", "savant-cat", errstr, size) ||
-        (o->verbose && kconf_set(conf, "debug", "broker,topic,msg,cgrp", errstr, size))) {
+    if (sv_kafka_conf_set(conf, "bootstrap.servers", o->brokers, errstr, size) ||
+        sv_kafka_conf_set(conf, "client.id", "savant-cat", errstr, size) ||
+        (o->verbose && sv_kafka_conf_set(conf, "debug", "broker,topic,msg,cgrp", errstr, size))) {
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
@@ -228,7 +222,7 @@ static int cat_consume(const cat_opts_t *o, const cfg_t *cfg)
     conf = kconf_new(o, errstr, sizeof(errstr));
     if (!conf)
         goto fail;
-    if (kconf_set(conf, "enable.partition.eof", o->exit_at_end ? "true" : "false", errstr,
+    if (sv_kafka_conf_set(conf, "enable.partition.eof", o->exit_at_end ? "true" : "false", errstr,
                   sizeof(errstr)))
         goto fail_conf;
     if (o->group) {
@@ -237,18 +231,18 @@ static int cat_consume(const cat_opts_t *o, const cfg_t *cfg)
         /* A short session: against the mock broker (librdkafka 2.0.2) the next run of the same
          * group was seen to wait for this member's whole session (45 s by default) before its
          * JoinGroup completes, although this member leaves the group on close. */
-        if (kconf_set(conf, "group.id", o->group, errstr, sizeof(errstr)) ||
-            kconf_set(conf, "session.timeout.ms", "6000", errstr, sizeof(errstr)) ||
-            kconf_set(conf, "heartbeat.interval.ms", "500", errstr, sizeof(errstr)) ||
-            kconf_set(conf, "auto.offset.reset",
+        if (sv_kafka_conf_set(conf, "group.id", o->group, errstr, sizeof(errstr)) ||
+            sv_kafka_conf_set(conf, "session.timeout.ms", "6000", errstr, sizeof(errstr)) ||
+            sv_kafka_conf_set(conf, "heartbeat.interval.ms", "500", errstr, sizeof(errstr)) ||
+            sv_kafka_conf_set(conf, "auto.offset.reset",
                       start == RD_KAFKA_OFFSET_END ? "latest" : "earliest", errstr, sizeof(errstr)))
             goto fail_conf;
         rd_kafka_conf_set_rebalance_cb(conf, cat_rebalance);
         rd_kafka_conf_set_opaque(conf, &start_g);
     } else {
         /* librdkafka requires a group.id for a consumer handle even when only assign() is used */
-        if (kconf_set(conf, "group.id", "savant-cat-nogroup", errstr, sizeof(errstr)) ||
-            kconf_set(conf, "enable.auto.commit", "false", errstr, sizeof(errstr)))
+        if (sv_kafka_conf_set(conf, "group.id", "savant-cat-nogroup", errstr, sizeof(errstr)) ||
+            sv_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof(errstr)))
             goto fail_conf;
     }
     rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
@@ -399,10 +393,10 @@ static int cat_produce(const cat_opts_t *o, const cfg_t *cfg)
     if (!ev || !conf)
         goto fail;
     /* A CLI waits 30 s for an unreachable broker, not librdkafka's default of 5 minutes. */
-    if (kconf_set(conf, "partitioner", "murmur2_random", errstr, sizeof(errstr)) ||
-        kconf_set(conf, "message.timeout.ms", "30000", errstr, sizeof(errstr)) ||
-        kconf_set(conf, "enable.idempotence", "true", errstr, sizeof(errstr)) ||
-        kconf_set(conf, "linger.ms", "5", errstr, sizeof(errstr)))
+    if (sv_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "message.timeout.ms", "30000", errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof(errstr)) ||
+        sv_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof(errstr)))
         goto fail;
     rd_kafka_conf_set_dr_msg_cb(conf, cat_dr_cb);
     rd_kafka_conf_set_opaque(conf, &dr);

@@ -56,11 +56,6 @@ static void kout_on_readable(evutil_socket_t fd, short what, void *arg)
     kout_poll(ko);
 }
 
-static int kconf(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr, size_t size)
-{
-    return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
-}
-
 kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, void *arg,
                  char *errstr, size_t errstr_size)
 {
@@ -75,15 +70,15 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
     ko->ack = ack;
     ko->ack_arg = arg;
     sv_kafka_conf_set_log(conf);
-    if (kconf(conf, "bootstrap.servers", cfg->kafka_brokers, errstr, errstr_size) ||
-        kconf(conf, "client.id", "savant-engine", errstr, errstr_size) ||
-        kconf(conf, "partitioner", "murmur2_random", errstr, errstr_size) ||
-        kconf(conf, "enable.idempotence", "true", errstr, errstr_size) ||
-        kconf(conf, "message.timeout.ms", cfg->kafka_exactly_once ? "60000" : "0", errstr,
+    if (sv_kafka_conf_set(conf, "bootstrap.servers", cfg->kafka_brokers, errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "client.id", "savant-engine", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "enable.idempotence", "true", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "message.timeout.ms", cfg->kafka_exactly_once ? "60000" : "0", errstr,
               errstr_size) ||
-        kconf(conf, "linger.ms", "5", errstr, errstr_size) ||
-        kconf(conf, "batch.num.messages", "10000", errstr, errstr_size) ||
-        kconf(conf, "queue.buffering.max.messages", "1000000", errstr, errstr_size))
+        sv_kafka_conf_set(conf, "linger.ms", "5", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "batch.num.messages", "10000", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "queue.buffering.max.messages", "1000000", errstr, errstr_size))
         goto fail;
     if (cfg->kafka_exactly_once) {
         /* One transactional id per process: with the consumer-group metadata sent along with
@@ -91,8 +86,8 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
         char tid[sizeof(cfg->kafka_group) + 64 + 16], host[64] = "host";
         gethostname(host, sizeof(host) - 1); /* truncated names are fine here */
         snprintf(tid, sizeof(tid), "%s-%s-%d", cfg->kafka_group, host, (int)getpid());
-        if (kconf(conf, "transactional.id", tid, errstr, errstr_size) ||
-            kconf(conf, "transaction.timeout.ms", "60000", errstr, errstr_size))
+        if (sv_kafka_conf_set(conf, "transactional.id", tid, errstr, errstr_size) ||
+            sv_kafka_conf_set(conf, "transaction.timeout.ms", "60000", errstr, errstr_size))
             goto fail;
     }
     rd_kafka_conf_set_dr_msg_cb(conf, kout_dr_cb);

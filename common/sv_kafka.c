@@ -4,6 +4,12 @@
  */
 #include "sv_kafka.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "log.h"
 
 static void sv_kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
@@ -29,4 +35,60 @@ int sv_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value,
                       size_t errstr_size)
 {
     return rd_kafka_conf_set(conf, key, value, errstr, errstr_size) == RD_KAFKA_CONF_OK ? 0 : -1;
+}
+
+void sv_kafka_qev_init(sv_kafka_qev_t *q)
+{
+    memset(q, 0, sizeof(*q));
+    q->pipefd[0] = q->pipefd[1] = -1;
+}
+
+static void sv_kafka_qev_on_readable(evutil_socket_t fd, short what, void *arg)
+{
+    sv_kafka_qev_t *q = arg;
+    char buf[64];
+    (void)what;
+    while (read(fd, buf, sizeof(buf)) > 0) {
+    }
+    q->cb(q->arg);
+}
+
+sv_err_t sv_kafka_qev_start(sv_kafka_qev_t *q, struct event_base *base, rd_kafka_queue_t *rkq,
+                            void (*cb)(void *arg), void *arg, char *errstr, size_t errstr_size)
+{
+    q->rkq = rkq;
+    q->cb = cb;
+    q->arg = arg;
+    if (pipe2(q->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
+        snprintf(errstr, errstr_size, "pipe: %s", strerror(errno));
+        return SV_ERR_IO;
+    }
+    rd_kafka_queue_io_event_enable(rkq, q->pipefd[1], "1", 1);
+    q->ev = event_new(base, q->pipefd[0], EV_READ | EV_PERSIST, sv_kafka_qev_on_readable, q);
+    if (!q->ev || event_add(q->ev, NULL) != 0) {
+        snprintf(errstr, errstr_size, "cannot add a kafka queue's event to the loop");
+        return SV_ERR_IO;
+    }
+    sv_kafka_qev_wake(q);
+    return SV_OK;
+}
+
+void sv_kafka_qev_wake(sv_kafka_qev_t *q)
+{
+    event_active(q->ev, EV_READ, 0);
+}
+
+void sv_kafka_qev_stop(sv_kafka_qev_t *q)
+{
+    if (q->ev)
+        event_free(q->ev);
+    if (q->rkq) {
+        rd_kafka_queue_io_event_enable(q->rkq, -1, NULL, 0);
+        rd_kafka_queue_destroy(q->rkq);
+    }
+    if (q->pipefd[0] >= 0)
+        close(q->pipefd[0]);
+    if (q->pipefd[1] >= 0)
+        close(q->pipefd[1]);
+    sv_kafka_qev_init(q);
 }

@@ -18,9 +18,7 @@
 
 struct kin {
     rd_kafka_t *rk;                          /* the consumer */
-    rd_kafka_queue_t *rkq;                   /* its consumer queue, wakes the loop */
-    int pipefd[2];                           /* written by librdkafka when rkq becomes non-empty */
-    struct event *ev;                        /* EV_READ on pipefd[0]; also activated by hand */
+    sv_kafka_qev_t qev;                      /* its consumer queue on the loop */
     struct event *done_ev;                   /* runs kin_batch_complete outside any callback */
     kin_msg_cb *cb;                          /* per message */
     void *cb_arg;                            /* its argument */
@@ -101,7 +99,7 @@ static void kin_batch_complete(kin_t *ki)
     }
     ki->in_flight = false;
     if (!ki->stopping)
-        event_active(ki->ev, EV_READ, 0); /* messages may already wait: the pipe fires once */
+        sv_kafka_qev_wake(&ki->qev); /* messages may already wait: the pipe fires once */
 }
 
 static void kin_drain(kin_t *ki)
@@ -143,12 +141,8 @@ static void kin_drain(kin_t *ki)
         event_active(ki->done_ev, 0, 0);
 }
 
-static void kin_on_readable(evutil_socket_t fd, short what, void *arg)
+static void kin_on_queue(void *arg)
 {
-    char buf[64];
-    UNUSED(what);
-    while (read(fd, buf, sizeof(buf)) > 0) {
-    }
     kin_drain(arg);
 }
 
@@ -324,7 +318,7 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
         snprintf(errstr, errstr_size, "out of memory");
         goto fail;
     }
-    ki->pipefd[0] = ki->pipefd[1] = -1;
+    sv_kafka_qev_init(&ki->qev);
     ki->cb = cb;
     ki->cb_arg = arg;
     ki->batch_max = batch_max;
@@ -365,23 +359,14 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
         snprintf(errstr, errstr_size, "cannot subscribe to the input topics");
         goto fail;
     }
-    if (pipe2(ki->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
-        snprintf(errstr, errstr_size, "pipe: %s", strerror(errno));
-        goto fail;
-    }
-    ki->rkq = rd_kafka_queue_get_consumer(ki->rk);
-    rd_kafka_queue_io_event_enable(ki->rkq, ki->pipefd[1], "1", 1);
-    ki->ev = event_new(base, ki->pipefd[0], EV_READ | EV_PERSIST, kin_on_readable, ki);
-    if (!ki->ev || event_add(ki->ev, NULL) != 0) {
-        snprintf(errstr, errstr_size, "cannot add the consumer's event to the loop");
-        goto fail;
-    }
     ki->done_ev = event_new(base, -1, 0, kin_on_done, ki);
     if (!ki->done_ev) {
         snprintf(errstr, errstr_size, "cannot create the batch event");
         goto fail;
     }
-    event_active(ki->ev, EV_READ, 0); /* anything queued before the fd was set never signals */
+    if (sv_kafka_qev_start(&ki->qev, base, rd_kafka_queue_get_consumer(ki->rk), kin_on_queue, ki,
+                           errstr, errstr_size) != SV_OK)
+        goto fail;
     rd_kafka_topic_partition_list_destroy(sub);
     return ki;
 fail:
@@ -477,21 +462,12 @@ void kin_free(kin_t *ki)
 {
     if (!ki)
         return;
-    if (ki->ev)
-        event_free(ki->ev);
+    sv_kafka_qev_stop(&ki->qev);
     if (ki->done_ev)
         event_free(ki->done_ev);
-    if (ki->rkq) {
-        rd_kafka_queue_io_event_enable(ki->rkq, -1, NULL, 0);
-        rd_kafka_queue_destroy(ki->rkq);
-    }
     if (ki->rk) /* after kin_close, never block again on the group */
         rd_kafka_destroy_flags(ki->rk, ki->closed ? RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE : 0);
     if (ki->batch)
         rd_kafka_topic_partition_list_destroy(ki->batch);
-    if (ki->pipefd[0] >= 0)
-        close(ki->pipefd[0]);
-    if (ki->pipefd[1] >= 0)
-        close(ki->pipefd[1]);
     free(ki);
 }

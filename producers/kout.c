@@ -16,9 +16,7 @@
 
 struct kout {
     rd_kafka_t *rk;        /* the producer */
-    rd_kafka_queue_t *rkq; /* its main queue (delivery reports), wakes the loop */
-    int pipefd[2];         /* librdkafka writes a byte to [1] when the queue becomes non-empty */
-    struct event *ev;      /* EV_READ on pipefd[0] */
+    sv_kafka_qev_t qev;    /* its main queue (delivery reports) on the loop */
     kout_ack_cb *ack;      /* delivery report callback */
     void *ack_arg;         /* its argument */
     size_t inflight;       /* produced, not yet reported */
@@ -46,14 +44,9 @@ void kout_poll(kout_t *ko)
     rd_kafka_poll(ko->rk, 0);
 }
 
-static void kout_on_readable(evutil_socket_t fd, short what, void *arg)
+static void kout_on_queue(void *arg)
 {
-    kout_t *ko = arg;
-    char buf[64];
-    UNUSED(what);
-    while (read(fd, buf, sizeof(buf)) > 0) {
-    }
-    kout_poll(ko);
+    kout_poll(arg);
 }
 
 kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, void *arg,
@@ -66,7 +59,7 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
         snprintf(errstr, errstr_size, "out of memory");
         goto fail;
     }
-    ko->pipefd[0] = ko->pipefd[1] = -1;
+    sv_kafka_qev_init(&ko->qev);
     ko->ack = ack;
     ko->ack_arg = arg;
     sv_kafka_conf_set_log(conf);
@@ -96,10 +89,6 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
     if (!ko->rk)
         goto fail;
     conf = NULL; /* owned by rk */
-    if (pipe2(ko->pipefd, O_NONBLOCK | O_CLOEXEC) != 0) {
-        snprintf(errstr, errstr_size, "pipe: %s", strerror(errno));
-        goto fail;
-    }
     if (cfg->kafka_exactly_once) {
         rd_kafka_error_t *error = rd_kafka_init_transactions(ko->rk, 30000); /* start-up only */
         if (error) {
@@ -109,13 +98,9 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
             goto fail;
         }
     }
-    ko->rkq = rd_kafka_queue_get_main(ko->rk);
-    rd_kafka_queue_io_event_enable(ko->rkq, ko->pipefd[1], "1", 1);
-    ko->ev = event_new(base, ko->pipefd[0], EV_READ | EV_PERSIST, kout_on_readable, ko);
-    if (!ko->ev || event_add(ko->ev, NULL) != 0) {
-        snprintf(errstr, errstr_size, "cannot add the producer's event to the loop");
+    if (sv_kafka_qev_start(&ko->qev, base, rd_kafka_queue_get_main(ko->rk), kout_on_queue, ko,
+                           errstr, errstr_size) != SV_OK)
         goto fail;
-    }
     return ko;
 fail:
     if (conf)
@@ -168,12 +153,7 @@ void kout_free(kout_t *ko)
 {
     if (!ko)
         return;
-    if (ko->ev)
-        event_free(ko->ev);
-    if (ko->rkq) {
-        rd_kafka_queue_io_event_enable(ko->rkq, -1, NULL, 0);
-        rd_kafka_queue_destroy(ko->rkq);
-    }
+    sv_kafka_qev_stop(&ko->qev);
     if (ko->rk) {
         /* Whatever is still queued or in flight (broker gone, shutdown deadline passed) is
          * dropped rather than waited for: its inputs were not committed, a restart redoes them.
@@ -187,9 +167,5 @@ void kout_free(kout_t *ko)
             LOG_WARN("kout", "outputs_purged", "count=%zu", ko->purged);
         rd_kafka_destroy(ko->rk);
     }
-    if (ko->pipefd[0] >= 0)
-        close(ko->pipefd[0]);
-    if (ko->pipefd[1] >= 0)
-        close(ko->pipefd[1]);
     free(ko);
 }

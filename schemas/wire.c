@@ -1486,6 +1486,34 @@ static sv_err_t key_put(char *buf, size_t size, const char *s)
     return sv_strlcpy(buf, s, size) < size ? SV_OK : SV_ERR_TOOBIG;
 }
 
+/* A multiple of 0.25 below 1e12 in magnitude (every real line) as text, without printf: the
+ * integer part, then ".0", ".25", ".5" or ".75" (each reads back exactly; below 1e12 the
+ * doubles are dense enough that one decimal cannot read back as .25/.75, so these are the
+ * shortest forms). tmp needs WIRE_POINT_STR_MAX bytes;
+ * false if point is not such a multiple. */
+static bool point_quarter(double point, char *tmp)
+{
+    static const char *const frac[4] = {".0", ".25", ".5", ".75"};
+    double a = point < 0 ? -point : point, q = a * 4;
+    uint64_t u, ip;
+    char dig[20];
+    int nd = 0;
+
+    if (!(a < 1e12) || q != (double)(uint64_t)q)
+        return false;
+    u = (uint64_t)q;
+    ip = u / 4;
+    do
+        dig[nd++] = (char)('0' + ip % 10);
+    while ((ip /= 10) > 0);
+    if (point < 0)
+        *tmp++ = '-';
+    while (nd > 0)
+        *tmp++ = dig[--nd];
+    strcpy(tmp, frac[u % 4]);
+    return true;
+}
+
 sv_err_t wire_point_str(double point, char *buf, size_t size)
 {
     char tmp[WIRE_POINT_STR_MAX];
@@ -1493,6 +1521,8 @@ sv_err_t wire_point_str(double point, char *buf, size_t size)
 
     if (point == 0)
         point = 0; /* -0.0 prints as 0.0 */
+    if (point_quarter(point, tmp))
+        return key_put(buf, size, tmp);
     for (prec = 1; prec <= 30; prec++) {
         snprintf(tmp, sizeof(tmp), "%.*f", prec, point);
         if (strtod(tmp, NULL) == point)
@@ -1510,6 +1540,22 @@ sv_err_t wire_cand_key(const wire_cand_t *cand, char *buf, size_t size)
 
     if (cand->present & WIRE_CAND_HAS_POINT)
         wire_point_str(cand->point, pt, sizeof(pt));
+    { /* the same text as the snprintf below, without its format parsing */
+        const char *part[5] = {cand->event_id, cand->market, cand->side,
+                               cand->present & WIRE_CAND_HAS_PLAYER ? cand->player : "", pt};
+        size_t len[5], tot = 4;
+        for (int k = 0; k < 5; k++)
+            tot += len[k] = strlen(part[k]);
+        if (tot < size) {
+            for (int k = 0; k < 5; k++) {
+                memcpy(buf, part[k], len[k]);
+                buf += len[k];
+                *buf++ = '|';
+            }
+            buf[-1] = '\0';
+            return SV_OK;
+        }
+    }
     n = snprintf(buf, size, "%s|%s|%s|%s|%s", cand->event_id, cand->market, cand->side,
                  cand->present & WIRE_CAND_HAS_PLAYER ? cand->player : "", pt);
     return n >= 0 && (size_t)n < size ? SV_OK : SV_ERR_TOOBIG;

@@ -1,8 +1,9 @@
 /*
  * savant-engine — the daemon: one libevent loop that consumes the input topics in a consumer
- * group, decodes and validates every message, updates the state and emits the outputs, with
+ * group, decodes and validates every message, updates the market state (engine/market.h) and
+ * emits a savant.scores.v1 event per candidate of each market an odds event changed, with
  * at-least-once delivery (an input's offset is stored only after all its outputs are
- * acknowledged; see consumers/kin.h).
+ * acknowledged; see consumers/kin.h) or Kafka transactions (kafka.exactly_once).
  *
  * An input that does not decode or validate becomes a dead letter on savant.dlq.v1 — the reason,
  * its source coordinates and its original bytes — and its offset is committed like any other;
@@ -89,9 +90,13 @@ static void usage(FILE *fp)
             "usage: savant-engine [-c FILE] [-X key=value]... [--dump-config]\n"
             "\n"
             "Consumes savant.odds.v1, games.v1, context.v1 and clicks.v1 in consumer group\n"
-            "kafka.group from kafka.brokers, validates every event (invalid ones go to\n"
-            "savant.dlq.v1 with the reason and the original bytes) and emits the outputs with\n"
-            "at-least-once delivery. Runs until SIGINT/SIGTERM.\n"
+            "kafka.group from kafka.brokers and validates every event (invalid ones go to\n"
+            "savant.dlq.v1 with the reason and the original bytes). Keeps each market's state\n"
+            "(quotes per book, de-vigged consensus, best price, line variance, steam, arbitrage)\n"
+            "and emits savant.scores.v1 for every candidate of a market an odds event changed.\n"
+            "At-least-once delivery (kafka.exactly_once: Kafka transactions). On start-up and\n"
+            "on every partition assignment it rebuilds its state by re-reading the partitions\n"
+            "up to the committed offsets. Runs until SIGINT/SIGTERM. Keys: docs/configuration.md\n"
             "\n");
     cfg_cli_usage(fp);
     fprintf(fp, "  -h, --help             this text\n\n"

@@ -144,10 +144,19 @@ static double power_f(const double *lq, size_t n, double k, double *df)
     return f;
 }
 
+/* No solution: the multiplicative result, so p still sums to 1, and *param (k or z, when given)
+ * gets its neutral value. SV_ERR_RANGE, or the multiplicative method's own error. */
+static sv_err_t devig_fallback(const double *q, size_t n, double *p, double *param, double neutral)
+{
+    sv_err_t rc = eng_quant_devig_mult(q, n, p);
+    if (param)
+        *param = neutral;
+    return rc == SV_OK ? SV_ERR_RANGE : rc;
+}
+
 sv_err_t eng_quant_devig_power(const double *q, size_t n, double *p, double *k)
 {
     double B, lq[64], lo, hi, x, f, df;
-    sv_err_t rc;
     int steps = 0;
 
     if (!q_valid(q, n, &B) || n > SV_ARRAY_SIZE(lq))
@@ -196,10 +205,7 @@ sv_err_t eng_quant_devig_power(const double *q, size_t n, double *p, double *k)
     return SV_OK;
 
 fallback:
-    rc = eng_quant_devig_mult(q, n, p);
-    if (k)
-        *k = 1.0;
-    return rc == SV_OK ? SV_ERR_RANGE : rc;
+    return devig_fallback(q, n, p, k, 1.0);
 }
 
 /* Shin's probabilities for a given z. */
@@ -212,7 +218,6 @@ static void shin_p(const double *q, size_t n, double B, double z, double *p)
 sv_err_t eng_quant_devig_shin(const double *q, size_t n, double *p, double *z)
 {
     double B, x = 0.0;
-    sv_err_t rc;
 
     if (!q_valid(q, n, &B))
         return SV_ERR_INVALID;
@@ -247,10 +252,7 @@ sv_err_t eng_quant_devig_shin(const double *q, size_t n, double *p, double *z)
     return SV_OK;
 
 fallback:
-    rc = eng_quant_devig_mult(q, n, p);
-    if (z)
-        *z = 0.0;
-    return rc == SV_OK ? SV_ERR_RANGE : rc;
+    return devig_fallback(q, n, p, z, 0.0);
 }
 
 sv_err_t eng_quant_devig(eng_devig_t m, const double *q, size_t n, double *p)

@@ -3,6 +3,7 @@
  * (engine/scoring/caltime.h). Expected values are what CPython 3 prints for the same inputs.
  */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "harness.h"
 #include "scoring/caltime.h"
@@ -106,5 +107,73 @@ int test_0403_calendar(void)
     T_ASSERT_INT(eng_cal_yyyymmdd(eng_cal_days(2026, 2, 15)), ==, 20260215);
     T_ASSERT_DBL(eng_cal_jd(0), 2440587.5, 1e-9);
     T_ASSERT_DBL(eng_cal_jd(eng_cal_to_ms(2000, 1, 1, 12, 0, 0)), 2451545.0, 1e-9);
+    T_END;
+}
+
+/* The fast paths of eng_py_round and eng_py_repr against their definitions (correctly rounded
+ * decimal conversion by glibc; shortest round-trip precision), over 150,000 values shaped like
+ * the scoring's (lines in halves and quarters, scores with few decimals, ties) and random ones;
+ * the repr's digits are compared with the shortest %g form that reads back. */
+static double ref_round(double x, int n)
+{
+    char b[400];
+    snprintf(b, sizeof(b), "%.*f", n, x);
+    return strtod(b, NULL);
+}
+
+static void ref_repr(double x, char *out, size_t size)
+{
+    char t[40];
+    int p;
+    for (p = 1; p <= 17; p++) {
+        snprintf(t, sizeof(t), "%.*g", p, x);
+        if (strtod(t, NULL) == x)
+            break;
+    }
+    snprintf(out, size, "%.*g", p, x);
+}
+
+int test_0404_pynum_fast_paths(void);
+int test_0404_pynum_fast_paths(void)
+{
+    uint64_t s = 0x9e3779b97f4a7c15u;
+    char a[ENG_PY_REPR_MAX], b[64];
+    T_BEGIN;
+    for (long i = 0; i < 150000; i++) {
+        double x;
+        s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+        switch (i % 4) {
+        case 0: x = (double)((int64_t)(s % 20001) - 10000) / 4.0; break;      /* lines */
+        case 1: x = (double)((int64_t)(s % 2000001) - 1000000) / 10000.0; break; /* 4 dp */
+        case 2: x = (double)(s % 100000) / 1000.0 + 0.0005; break;           /* near ties */
+        default: x = ((double)(s >> 11) / 9007199254740992.0 - 0.5) * 2000.0; break;
+        }
+        for (int n = 0; n <= 4; n++)
+            if (eng_py_round(x, n) != ref_round(x, n))
+                T_FAILF("round(%.17g, %d): %.17g vs %.17g", x, n, eng_py_round(x, n),
+                        ref_round(x, n));
+        eng_py_repr(x, a, sizeof(a));
+        if (strtod(a, NULL) != x)
+            T_FAILF("repr(%.17g) = %s does not read back", x, a);
+        ref_repr(x, b, sizeof(b));
+        /* same significant digits as the shortest %g form */
+        {
+            char da[40], db[40];
+            int na = 0, nb = 0;
+            const char *p;
+            for (p = a; *p && *p != 'e'; p++)
+                if (*p >= '0' && *p <= '9' && !(na == 0 && *p == '0'))
+                    da[na++] = *p;
+            for (p = b; *p && *p != 'e'; p++)
+                if (*p >= '0' && *p <= '9' && !(nb == 0 && *p == '0'))
+                    db[nb++] = *p;
+            while (na > 1 && da[na - 1] == '0')
+                na--;
+            while (nb > 1 && db[nb - 1] == '0')
+                nb--;
+            if (na != nb || memcmp(da, db, (size_t)na) != 0)
+                T_FAILF("repr(%.17g) = %s, shortest digits are %s", x, a, b);
+        }
+    }
     T_END;
 }

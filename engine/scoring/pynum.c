@@ -10,9 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const double p10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                               1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+
 double eng_py_round(double x, int ndigits)
 {
     char buf[400];
+    double y, fl, f;
 
     if (!isfinite(x))
         return x;
@@ -20,6 +24,16 @@ double eng_py_round(double x, int ndigits)
         ndigits = 0;
     if (ndigits > 15)
         ndigits = 15;
+    /* Fast path: when x·10^n is not within a whisker of a half, the error of the product (at
+     * most an ulp) cannot change which integer is nearest, and integer / 10^n is correctly
+     * rounded by IEEE division, i.e. the same double strtod gives for the decimal. */
+    y = x * p10[ndigits];
+    if (fabs(y) < 4503599627370496.0) { /* 2^52 */
+        fl = floor(y);
+        f = y - fl;
+        if (fabs(f - 0.5) > 1e-6)
+            return (f > 0.5 ? fl + 1.0 : fl) / p10[ndigits];
+    }
     snprintf(buf, sizeof(buf), "%.*f", ndigits, x);
     return strtod(buf, NULL);
 }
@@ -40,6 +54,38 @@ char *eng_py_repr(double x, char *buf, size_t size)
     if (x == 0) {
         snprintf(buf, size, "%s", signbit(x) ? "-0.0" : "0.0");
         return buf;
+    }
+    /* Fast path for the lines and scores the scoring prints: x = m / 10^k exactly (k <= 4,
+     * 1e-4 <= |x| < 1e15). Then "m with k decimals" reads back to x, and no shorter string
+     * does (a shorter one is an m' / 10^k' with k' < k, tried first), which is Python's repr. */
+    if (fabs(x) >= 1e-4 && fabs(x) < 1e15) {
+        for (int k = 0; k <= 4; k++) {
+            double m = nearbyint(x * p10[k]);
+            if (m / p10[k] == x) {
+                char rev[24];
+                int nr = 0, o = 0;
+                uint64_t u = (uint64_t)fabs(m);
+                char out[40];
+                do {
+                    rev[nr++] = (char)('0' + u % 10);
+                    u /= 10;
+                } while (u);
+                while (nr <= k) /* at least one digit before the point */
+                    rev[nr++] = '0';
+                if (x < 0)
+                    out[o++] = '-';
+                for (int i = nr - 1; i >= k; i--)
+                    out[o++] = rev[i];
+                out[o++] = '.';
+                if (k == 0)
+                    out[o++] = '0';
+                for (int i = k - 1; i >= 0; i--)
+                    out[o++] = rev[i];
+                out[o] = '\0';
+                snprintf(buf, size, "%s", out);
+                return buf;
+            }
+        }
     }
     /* shortest precision that reads back to the same double */
     for (prec = 1; prec <= 17; prec++) {

@@ -20,6 +20,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "cfg.h"
+#include "cands.h"
 #include "cfg_cli.h"
 #include "kin.h"
 #include "kout.h"
@@ -45,6 +46,7 @@ typedef struct eng {
     char dlq_topic[ENG_TOPIC_MAX];       /* prefix + dlq.v1 */
     char scores_topic[ENG_TOPIC_MAX];    /* prefix + scores.v1 */
     eng_state_t *state;                  /* games, context and markets */
+    eng_cands_t *cands;                  /* scoring of candidates (engine/cands.h) */
     wire_score_t score;                  /* reused output event */
     unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
     unsigned long long score_cnt;        /* score events emitted */
@@ -169,6 +171,7 @@ static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
         return;
     for (size_t i = 0; i < mk->cand_cnt; i++) {
         eng_market_score(e->state, mk, i, &e->score);
+        eng_cands_score(e->cands, e->state, mk, i, &e->score, NULL, NULL);
         msgpack_sbuffer_clear(&e->sbuf);
         SV_ASSERT(wire_encode(WIRE_SCORE, &e->score, &e->pk, &err) == SV_OK);
         SV_ASSERT(wire_key(WIRE_SCORE, &e->score, key, sizeof(key)) == SV_OK);
@@ -215,21 +218,66 @@ static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     return rc;
 }
 
-/* Game and context events change what later scoring reads; the market-level fields of a
- * score do not depend on them, so they emit nothing yet (the scoring issue adds that). */
-static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
+/* Re-score and emit every candidate of game g's markets. */
+static void eng_emit_game(eng_t *e, const eng_game_t *g)
 {
-    eng_game_t *g = NULL;
-    sv_err_t rc = eng_check_sport(e, e->in.game.sport, err);
-    UNUSED(m);
-    return rc != SV_OK ? rc : eng_state_apply_game(e->state, &e->in.game, &g, err);
+    for (size_t i = 0; i < g->market_cnt; i++)
+        eng_emit_scores(e, eng_state_game_market(e->state, g, i));
 }
 
+/* A game event re-scores its candidates only when something the scores read changed: the game
+ * became known, or its sport, teams or start moved. Live updates (score, clock, status) do not
+ * enter the scores, so they emit nothing. */
+static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
+{
+    eng_game_t *g = eng_state_game(e->state, e->in.game.event_id);
+    bool was_known = g && g->known;
+    int64_t commence = was_known ? g->commence_ts : 0;
+    char home[WIRE_NAME_MAX + 1] = "", away[WIRE_NAME_MAX + 1] = "", sport[WIRE_TOKEN_MAX + 1] = "";
+    sv_err_t rc = eng_check_sport(e, e->in.game.sport, err);
+
+    UNUSED(m);
+    if (rc != SV_OK)
+        return rc;
+    if (was_known) {
+        sv_strlcpy(home, g->home, sizeof(home));
+        sv_strlcpy(away, g->away, sizeof(away));
+        sv_strlcpy(sport, g->sport, sizeof(sport));
+    }
+    g = NULL;
+    rc = eng_state_apply_game(e->state, &e->in.game, &g, err);
+    if (rc == SV_OK && g &&
+        (!was_known || commence != g->commence_ts || strcmp(home, g->home) != 0 ||
+         strcmp(away, g->away) != 0 || strcmp(sport, g->sport) != 0))
+        eng_emit_game(e, g);
+    return rc;
+}
+
+/* Context re-scores what reads it: a game's splits, injuries, officials or weather its game's
+ * candidates; a player profile the candidates of that player's props; space weather every
+ * candidate. */
 static sv_err_t eng_on_context(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
 {
     eng_game_t *g = NULL;
+    sv_err_t rc;
+
     UNUSED(m);
-    return eng_state_apply_context(e->state, &e->in.context, &g, err);
+    rc = eng_state_apply_context(e->state, &e->in.context, &g, err);
+    if (rc != SV_OK)
+        return rc;
+    if (g) {
+        eng_emit_game(e, g);
+    } else if (e->in.context.kind == WIRE_CTX_PLAYER) {
+        for (size_t i = 0, n = eng_state_market_cnt(e->state); i < n; i++) {
+            eng_market_t *mk = eng_state_market_at(e->state, i);
+            if (mk->has_player && strcmp(mk->player, e->in.context.player) == 0)
+                eng_emit_scores(e, mk);
+        }
+    } else {
+        for (size_t i = 0, n = eng_state_market_cnt(e->state); i < n; i++)
+            eng_emit_scores(e, eng_state_market_at(e->state, i));
+    }
+    return rc;
 }
 
 /* Clicks are validated and counted; the bets issue turns them into bets. */
@@ -371,6 +419,16 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    {
+        eng_score_conf_t sconf;
+        if (eng_score_conf_from_cfg(&sconf, &e.cfg, errstr, sizeof(errstr)) != SV_OK ||
+            !(e.cands = eng_cands_new(&sconf))) {
+            fprintf(stderr, "savant-engine: %s\n",
+                    e.cands ? errstr : "out of memory creating the scorer");
+            eng_state_free(e.state);
+            return 1;
+        }
+    }
     for (size_t i = 0; i < SV_ARRAY_SIZE(eng_inputs); i++) {
         snprintf(topics[i], sizeof(topics[i]), "%s%s", e.cfg.kafka_topic_prefix,
                  eng_inputs[i].suffix);
@@ -420,6 +478,7 @@ out:
     kin_free(e.kin);
     kout_free(e.kout);
     event_base_free(e.base);
+    eng_cands_free(e.cands);
     eng_state_free(e.state);
     msgpack_sbuffer_destroy(&e.sbuf);
     return e.rc;

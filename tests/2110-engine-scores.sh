@@ -39,13 +39,18 @@ dl() { [ "$(timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.dlq.v1 
 wait_for 30 dl || fail "no dead letter for the unknown team"
 sleep 1
 scores > "$TMP/scores"
-assert_eq "score events" 6 "$(grep -c . "$TMP/scores")"
+# 6 events, or 8 when the engine happened to read the game after the first quote (topics are
+# consumed in no fixed order): the game then re-emits the two candidates with their scores.
+n=$(grep -c . "$TMP/scores")
+[ "$n" = 6 ] || [ "$n" = 8 ] || fail "score events: expected 6 or 8, got $n"
 
 # Per side, the three events in order (one key per side, so one partition, so in order).
 check() { # check SIDE N P_FAIR BEST_PRICE BEST_BOOK BOOKS
     jq -e -s --arg side "$1" --argjson n "$2" --argjson p "$3" --argjson price "$4" --arg book "$5" \
         --argjson books "$6" '
-        [.[] | select(.side == $side)] | .[$n] |
+        [.[] | select(.side == $side)] |
+        reduce .[] as $e ([]; if length > 0 and (.[-1] | [.p_fair, .best_price, .best_book, .books]) ==
+            ($e | [.p_fair, .best_price, .best_book, .books]) then . else . + [$e] end) | .[$n] |
         (.p_fair - $p | fabs) < 1e-9 and .best_price == $price and .best_book == $book and
         .books == $books and .event_id == "g1" and .market == "h2h" and .line_variance == 0 and
         .flags == [] and ._key == "g1|h2h|\($side)||"' "$TMP/scores" >/dev/null ||
@@ -57,6 +62,11 @@ check "$LAL" 1 0.5735013175230566 -140 beta 2
 check "$BOS" 1 0.42649868247694334 130 alpha 2
 check "$LAL" 2 0.5826086956521739 -150 alpha 1
 check "$BOS" 2 0.4173913043478261 130 alpha 1
+# once the game is known every candidate carries the scores (issue 4): the last event per side
+jq -e -s --arg a "$LAL" --arg b "$BOS" '[([.[] | select(.side == $a)] | last), ([.[] | select(.side == $b)] | last)] |
+    all(.tier != null and .confluence != null and .final != null and .research != null and
+        .esoteric != null and .jarvis != null and .ai == 5)' "$TMP/scores" >/dev/null ||
+    fail "the last scores lack the scoring fields: $(tail -2 "$TMP/scores")"
 jq -r '.best_decimal' "$TMP/scores" | sort -u | tr '\n' ' ' > "$TMP/dec"
 assert_eq "best decimals (1 + 100/150, 1 + 100/140, 1 + 130/100 in doubles)" "1.6666666666666665 1.7142857142857144 2.3 " "$(cat "$TMP/dec")"
 
@@ -67,5 +77,5 @@ assert_eq "unknown sport dead letter" "sport: unknown sport 'curling' (market.sp
 
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
 assert_eq "engine exit status" 0 "$rc"
-grep -q 'event=stopped consumed=7 dead_letters=2 odds=3 games=1 context=0 clicks=0 stale=1 scores=6' "$TMP/engine.log" ||
+grep -Eq 'event=stopped consumed=7 dead_letters=2 odds=3 games=1 context=0 clicks=0 stale=1 scores=(6|8) ' "$TMP/engine.log" ||
     fail "unexpected totals: $(grep event=stopped "$TMP/engine.log")"

@@ -1,0 +1,50 @@
+/*
+ * cands — connects the market state to the scoring pipeline: for one candidate of a market it
+ * gathers what the scoring reads from the state (the game's teams and start, the game's spread
+ * and total, splits, line variance, books, line history, the player's birth date and injury,
+ * officials, weather, space weather), runs eng_score_run() and writes the scores, tier and
+ * confluence into the candidate's savant.scores.v1 event.
+ *
+ * The per-game part of the scoring (astro, moon, daily energy, Schumann, Founder's Echo,
+ * rivalry, Jarvis of the matchup) is computed once per game and cached here until the game's
+ * teams or start change. A candidate whose game has not arrived yet (odds before the games
+ * event) is left with its market-level fields only.
+ *
+ * Owned by the engine's loop thread; nothing here allocates per event after a game's first use.
+ */
+#ifndef SV_ENG_CANDS_H
+#define SV_ENG_CANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "market.h"
+#include "scoring/score.h"
+#include "wire.h"
+
+typedef struct eng_cands eng_cands_t;
+
+/**
+ * @brief A scorer with configuration conf (copied).
+ * @returns the scorer (free with eng_cands_free()), or NULL when out of memory.
+ */
+eng_cands_t *eng_cands_new(const eng_score_conf_t *conf);
+
+/** @brief Free the scorer; NULL is fine. */
+void eng_cands_free(eng_cands_t *c);
+
+/**
+ * @brief Add the scoring fields (ai, research, esoteric, jarvis, final, tier, confluence) of
+ *        candidate i of mk to sc, which eng_market_score() has filled.
+ * @param out when not NULL, receives the full result (modules, research pillars)
+ * @param why reasons, or NULL
+ * @returns true when scored; false when the game is not known yet (sc unchanged)
+ * @locality owner thread
+ */
+bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *mk, size_t i,
+                     wire_score_t *sc, eng_score_t *out, eng_why_t *why);
+
+/** @brief Candidates scored so far. */
+unsigned long long eng_cands_scored(const eng_cands_t *c);
+
+#endif

@@ -68,3 +68,8 @@ assert_eq "unknown module status" 1 "$rc"
 grep -q "unknown module 'bogus'" "$TMP/cfg.err" || fail "unknown module not named: $(cat "$TMP/cfg.err")"
 assert_eq "astro off" "0" "$("$BIN/savant-score" -X score.compat=original -X score.modules=astro=off "$F/tv25.jsonl" | head -1 | jq -c .modules.astro)"
 assert_eq "astro re-weighted" "2.66" "$("$BIN/savant-score" -X score.compat=original -X score.modules=astro=0.4 "$F/tv25.jsonl" | head -1 | jq -c .modules.astro)"
+
+# docs/scoring.md carries the module registry as savant-score --modules prints it
+"$BIN/savant-score" --modules >"$TMP/modules"
+sed -n '/<!-- modules:begin -->/,/<!-- modules:end -->/p' docs/scoring.md | sed '1d;$d' >"$TMP/modules.doc"
+assert_files_eq "docs/scoring.md module table (run: savant-score --modules)" "$TMP/modules" "$TMP/modules.doc"

@@ -13,6 +13,7 @@
 #include "scoring/caltime.h"
 #include "scoring/cycles.h"
 #include "scoring/daily.h"
+#include "scoring/final.h"
 #include "scoring/moon.h"
 #include "scoring/numerology.h"
 #include "scoring/spacew.h"

@@ -151,9 +151,6 @@ bool eng_kp_triggered(double kp)
     return kp <= 2 || kp > 4;
 }
 
-/* eng_kp_multiplier() is declared in spacew.h but currently defined in final.c (the other
- * scoring helper defined the same function with the same rule); only one definition can link. */
-
 double eng_solar_flare(bool has_xray, double xray_flux, bool has_kp, double kp, bool *triggered)
 {
     double chaos = 0.0;

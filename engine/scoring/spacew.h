@@ -74,12 +74,7 @@ double eng_kp_score(double kp);
 /** @brief GLITCH Kp trigger: Kp <= 2 or Kp > 4. */
 bool eng_kp_triggered(double kp);
 
-/**
- * @brief Multiplier applied to FINAL (§7.2): Kp >= 7 -> 0.90, Kp >= 5 -> 0.95, else 1.0.
- *        Without a Kp reading the original uses Kp 3.0, i.e. 1.0. Same prototype as in final.h;
- *        the single definition lives in final.c for now (see the integration note in spacew.c).
- */
-double eng_kp_multiplier(double kp);
+/* The Kp multiplier on FINAL (§7.2) is eng_kp_multiplier() in final.h. */
 
 /**
  * @brief Phase 8 solar-flare contribution, already scaled x0.5 (see the file comment).

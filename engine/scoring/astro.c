@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "caltime.h"
+#include "pynum.h"
 
 struct astro_planet {
     const char *name; /* planet */
@@ -59,20 +60,6 @@ static const struct astro_retro astro_retros[] = {
     {1, 20261003, 20261113}, {2, 20241206, 20250223}, {2, 20270110, 20270401},
 };
 
-/* Python's float %. */
-static double py_fmod(double x, double m)
-{
-    double r = fmod(x, m);
-
-    if (r != 0.0) {
-        if ((r < 0.0) != (m < 0.0))
-            r += m;
-    } else {
-        r = copysign(0.0, m);
-    }
-    return r;
-}
-
 static int astro_hour_index(int64_t ms)
 {
     eng_dt_t dt;
@@ -103,7 +90,7 @@ int eng_astro_nakshatra(int64_t ms)
     int idx;
 
     eng_cal_from_ms(ms, &dt);
-    age = py_fmod((double)(dt.days - eng_cal_days(2024, 1, 11)) + dt.hour / 24.0, 29.53);
+    age = eng_py_fmod((double)(dt.days - eng_cal_days(2024, 1, 11)) + dt.hour / 24.0, 29.53);
     idx = (int)(age / 29.53 * 27) % 27;
     return idx + 1;
 }

@@ -18,20 +18,6 @@ static const char *const moon_signs[12] = {
     "Libra", "Scorpio", "Sagittarius", "Capricorn", "Aquarius", "Pisces",
 };
 
-/* Python's float %: the result takes the sign of the divisor. */
-static double py_fmod(double x, double m)
-{
-    double r = fmod(x, m);
-
-    if (r != 0.0) {
-        if ((r < 0.0) != (m < 0.0))
-            r += m;
-    } else {
-        r = copysign(0.0, m);
-    }
-    return r;
-}
-
 /* get_julian_date() of the original, on the UTC fields of ms. */
 static double moon_jd(int64_t ms)
 {
@@ -59,18 +45,18 @@ double eng_moon_longitude(int64_t ms)
     double t = (moon_jd(ms) - 2451545.0) / 36525;
     double lp, d, m, mp, f, lon;
 
-    lp = py_fmod(218.3164477 + 481267.88123421 * t - 0.0015786 * pow(t, 2) + pow(t, 3) / 538841 -
+    lp = eng_py_fmod(218.3164477 + 481267.88123421 * t - 0.0015786 * pow(t, 2) + pow(t, 3) / 538841 -
                      pow(t, 4) / 65194000,
                  360);
-    d = py_fmod(297.8501921 + 445267.1114034 * t - 0.0018819 * pow(t, 2) + pow(t, 3) / 545868 -
+    d = eng_py_fmod(297.8501921 + 445267.1114034 * t - 0.0018819 * pow(t, 2) + pow(t, 3) / 545868 -
                     pow(t, 4) / 113065000,
                 360);
-    m = py_fmod(357.5291092 + 35999.0502909 * t - 0.0001536 * pow(t, 2) + pow(t, 3) / 24490000,
+    m = eng_py_fmod(357.5291092 + 35999.0502909 * t - 0.0001536 * pow(t, 2) + pow(t, 3) / 24490000,
                 360);
-    mp = py_fmod(134.9633964 + 477198.8675055 * t + 0.0087414 * pow(t, 2) + pow(t, 3) / 69699 -
+    mp = eng_py_fmod(134.9633964 + 477198.8675055 * t + 0.0087414 * pow(t, 2) + pow(t, 3) / 69699 -
                      pow(t, 4) / 14712000,
                  360);
-    f = py_fmod(93.2720950 + 483202.0175233 * t - 0.0036539 * pow(t, 2) - pow(t, 3) / 3526000 +
+    f = eng_py_fmod(93.2720950 + 483202.0175233 * t - 0.0036539 * pow(t, 2) - pow(t, 3) / 3526000 +
                     pow(t, 4) / 863310000,
                 360);
     d *= DEG2RAD;
@@ -89,7 +75,7 @@ double eng_moon_longitude(int64_t ms)
     lon += 0.057066 * sin(2 * d - m - mp);
     lon += 0.053322 * sin(2 * d + mp);
     lon += 0.045758 * sin(2 * d - m);
-    return py_fmod(lon, 360);
+    return eng_py_fmod(lon, 360);
 }
 
 int eng_moon_sign(double longitude)
@@ -106,14 +92,14 @@ const char *eng_moon_sign_name(int sign)
 
 double eng_moon_hours_to_sign_change(int64_t ms)
 {
-    double deg = py_fmod(eng_moon_longitude(ms), 30);
+    double deg = eng_py_fmod(eng_moon_longitude(ms), 30);
 
     return (30 - deg) / (MOON_DEG_PER_DAY / 24);
 }
 
 bool eng_moon_void(int64_t ms, double *confidence)
 {
-    double deg = py_fmod(eng_moon_longitude(ms), 30);
+    double deg = eng_py_fmod(eng_moon_longitude(ms), 30);
     double conf = 0.0;
     bool is_void = false;
     eng_dt_t dt;
@@ -140,7 +126,7 @@ double eng_moon_phase(int64_t ms)
     double secs = (double)((ms - ref) * 1000) / 1e6;
     double days = secs / 86400;
 
-    return py_fmod(days, SYNODIC) / SYNODIC;
+    return eng_py_fmod(days, SYNODIC) / SYNODIC;
 }
 
 double eng_moon_simple_age(int64_t ms)
@@ -148,5 +134,5 @@ double eng_moon_simple_age(int64_t ms)
     eng_dt_t dt;
 
     eng_cal_from_ms(ms, &dt);
-    return py_fmod((double)(dt.days - eng_cal_days(2024, 1, 11)), 29.53);
+    return eng_py_fmod((double)(dt.days - eng_cal_days(2024, 1, 11)), 29.53);
 }

@@ -146,6 +146,19 @@ char *eng_py_repr(double x, char *buf, size_t size)
     return buf;
 }
 
+double eng_py_fmod(double x, double m)
+{
+    double r = fmod(x, m);
+
+    if (r != 0.0) {
+        if ((r < 0.0) != (m < 0.0))
+            r += m;
+    } else {
+        r = copysign(0.0, m);
+    }
+    return r;
+}
+
 int eng_digit_sum(int64_t n)
 {
     uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;

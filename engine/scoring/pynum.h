@@ -30,6 +30,9 @@ double eng_py_round(double x, int ndigits);
  */
 char *eng_py_repr(double x, char *buf, size_t size);
 
+/** @brief Python's float x % m: fmod with the sign of the divisor (-1 % 360 is 359). */
+double eng_py_fmod(double x, double m);
+
 /** @brief Sum of the decimal digits of |n|. */
 int eng_digit_sum(int64_t n);
 

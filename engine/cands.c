@@ -16,15 +16,25 @@
 /* The cached per-game part and what it was computed from. */
 typedef struct cand_game {
     bool valid;
+    uint32_t gen;       /* bumped whenever g is recomputed (line parts hold names too) */
     int64_t commence_ms;
     char home[WIRE_NAME_MAX + 1], away[WIRE_NAME_MAX + 1], sport[WIRE_TOKEN_MAX + 1];
     eng_score_game_t g;
 } cand_game_t;
 
+/* The cached per-line part of one candidate slot (market index × ENG_OUTCOMES_MAX + i). */
+typedef struct cand_line {
+    uint32_t gen;       /* the game part's gen it was computed with */
+    uint32_t game;      /* and that game's index */
+    eng_score_line_t ln;
+} cand_line_t;
+
 struct eng_cands {
     eng_score_conf_t conf;
     cand_game_t *games; /* indexed by the market's game index */
     size_t games_cap;
+    cand_line_t *lines; /* indexed by market index × ENG_OUTCOMES_MAX + candidate */
+    size_t lines_cap;
     unsigned long long scored;
     eng_score_t res;    /* scratch result when the caller wants none */
 };
@@ -43,6 +53,7 @@ void eng_cands_free(eng_cands_t *c)
     if (!c)
         return;
     free(c->games);
+    free(c->lines);
     free(c);
 }
 
@@ -122,12 +133,41 @@ static const eng_score_game_t *game_part(eng_cands_t *c, const eng_market_t *mk,
         strcmp(cg->away, gm->away) != 0 || strcmp(cg->sport, gm->sport) != 0) {
         eng_score_game_prepare(&c->conf, in, &cg->g);
         cg->valid = true;
+        cg->gen++;
         cg->commence_ms = gm->commence_ts;
         sv_strlcpy(cg->home, gm->home, sizeof(cg->home));
         sv_strlcpy(cg->away, gm->away, sizeof(cg->away));
         sv_strlcpy(cg->sport, gm->sport, sizeof(cg->sport));
     }
     return &cg->g;
+}
+
+/* The line part of slot i of mk, recomputed when its lines or its game's names changed. */
+static const eng_score_line_t *line_part(eng_cands_t *c, const eng_market_t *mk, size_t i,
+                                         const eng_score_in_t *in)
+{
+    size_t slot = (size_t)mk->idx * ENG_OUTCOMES_MAX + i;
+    uint32_t gen = c->games[mk->game].gen;
+    cand_line_t *cl;
+
+    if (slot >= c->lines_cap) {
+        size_t cap = c->lines_cap ? c->lines_cap : 1024;
+        while (cap <= slot)
+            cap *= 2;
+        cand_line_t *n = realloc(c->lines, cap * sizeof(*n));
+        if (!n)
+            return NULL; /* computed inside eng_score_run instead */
+        memset(n + c->lines_cap, 0, (cap - c->lines_cap) * sizeof(*n));
+        c->lines = n;
+        c->lines_cap = cap;
+    }
+    cl = &c->lines[slot];
+    if (cl->gen != gen || cl->game != mk->game || !eng_score_line_matches(&cl->ln, in)) {
+        eng_score_line_prepare(in, &cl->ln);
+        cl->gen = gen;
+        cl->game = mk->game;
+    }
+    return &cl->ln;
 }
 
 static wire_confluence_t conf_level(const char *s)
@@ -236,7 +276,7 @@ bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *
         return false;
     if (!out)
         out = &c->res;
-    eng_score_run(&c->conf, g, &in, out, why);
+    eng_score_run(&c->conf, g, line_part(c, mk, i, &in), &in, out, why);
     c->scored++;
     sc->ai = out->ai;
     sc->research = out->research;

@@ -173,7 +173,7 @@ static void print_modules(FILE *out)
 /* Score every line of fp; returns the number of bad lines. */
 static long score_stream(FILE *fp, const char *name, const eng_score_conf_t *conf, FILE *out)
 {
-    static eng_score_line_t li;
+    static eng_score_req_t li;
     static eng_score_t sc;
     static eng_why_t why;
     static char buf[LINE_MAX_BYTES];
@@ -213,7 +213,7 @@ static long score_stream(FILE *fp, const char *name, const eng_score_conf_t *con
         } else {
             eng_why_init(&why);
             eng_score_game_prepare(conf, &li.in, &game);
-            eng_score_run(conf, &game, &li.in, &sc, &why);
+            eng_score_run(conf, &game, NULL, &li.in, &sc, &why);
             write_score(out, lineno, &li.in, &sc, &why);
         }
         json_decref(o);

@@ -216,6 +216,74 @@ void eng_score_game_prepare(const eng_score_conf_t *sc, const eng_score_in_t *in
     eng_jarvis_prepare(in->home, in->away, NULL, &g->jarvis);
 }
 
+/* §0: what the original passes into the scorer per candidate type. */
+static void cand_lines(const eng_score_in_t *in, eng_score_kind_t kind, double *spread,
+                       double *total, double *prop_line)
+{
+    double point = in->has_point ? in->point : 0.0;
+
+    switch (kind) {
+    case ENG_SCORE_SPREAD: *spread = point; *total = 220.0; *prop_line = point; break;
+    case ENG_SCORE_TOTAL: *spread = 0.0; *total = point; *prop_line = point; break;
+    case ENG_SCORE_PROP:
+        *spread = in->has_home_spread ? in->home_spread : 0.0;
+        *total = in->has_total ? in->total : 220.0;
+        *prop_line = point;
+        break;
+    default: *spread = 0.0; *total = 220.0; *prop_line = 0.0; break;
+    }
+}
+
+/* The line part, reasons optional (with reasons when explaining). */
+static void line_compute(const eng_score_in_t *in, eng_score_line_t *ln, eng_why_t *why)
+{
+    eng_score_kind_t kind = eng_score_kind(in->market);
+    bool prop = kind == ENG_SCORE_PROP;
+    double spread, total, prop_line, mag, p;
+    const char *lvl = NULL;
+
+    memset(ln, 0, sizeof(*ln));
+    cand_lines(in, kind, &spread, &total, &prop_line);
+    ln->valid = true;
+    ln->kind = kind;
+    ln->point = in->has_point ? in->point : 0.0;
+    ln->spread = spread;
+    ln->total = total;
+    ln->prop_line = prop_line;
+    mag = eng_magnitude(prop, prop_line, spread, total);
+    ln->fib = eng_fib_align(mag, NULL, why);
+    ln->vortex = eng_vortex_pattern(mag, why);
+    ln->trap = prop ? 0.0 : eng_jarvis_trap(spread, total, &lvl, why);
+    ln->vortex_energy = eng_vortex_energy(prop_line, total, spread, NULL, NULL, why);
+    ln->gann = !prop && spread != 0.0 && total != 0.0 ? eng_gann(spread, total, NULL, why) : 0.0;
+    p = prop_line != 0.0 ? prop_line : spread;
+    if (p != 0.0) {
+        ln->has_p = true;
+        ln->golden = eng_golden_ratio(p, &ln->golden_t);
+        ln->prime = eng_prime_resonance(p, &ln->prime_t);
+        ln->symmetry = eng_symmetry(p, &ln->symmetry_t);
+    }
+    if (prop) {
+        ln->has_jarvis_prop = true;
+        eng_jarvis_prepare(in->home, in->away, in->player, &ln->jarvis);
+    }
+}
+
+void eng_score_line_prepare(const eng_score_in_t *in, eng_score_line_t *ln)
+{
+    line_compute(in, ln, NULL);
+}
+
+bool eng_score_line_matches(const eng_score_line_t *ln, const eng_score_in_t *in)
+{
+    eng_score_kind_t kind = eng_score_kind(in->market);
+    double spread, total, prop_line;
+
+    cand_lines(in, kind, &spread, &total, &prop_line);
+    return ln->valid && ln->kind == kind && ln->point == (in->has_point ? in->point : 0.0) &&
+           ln->spread == spread && ln->total == total;
+}
+
 /* Record one named contribution in the result. */
 static void part(eng_score_t *out, const char *name, double value)
 {
@@ -239,7 +307,8 @@ static bool sport_is(const char *sport, const char *a)
 }
 
 void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
-                   const eng_score_in_t *in, eng_score_t *out, eng_why_t *why)
+                   const eng_score_line_t *ln, const eng_score_in_t *in, eng_score_t *out,
+                   eng_why_t *why)
 {
     const bool orig = sc->compat == ENG_COMPAT_ORIGINAL;
     const bool *on = sc->enabled;
@@ -251,27 +320,24 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
     bool over = strcmp(in->side, "Over") == 0;
     double point = in->has_point ? in->point : 0.0;
     double spread, total, prop_line;
-    const char *game_str_player = prop ? in->player : NULL;
-    eng_jarvis_prep_t jp_prop;
     const eng_jarvis_prep_t *jp = &g->jarvis;
     eng_jarvis_out_t jo;
+    eng_score_line_t ln_local;
 
     const int64_t now_ms = in->has_now ? in->now_ms : in->commence_ms;
 
     memset(out, 0, sizeof(*out));
     out->kind = kind;
 
-    /* §0: what the original passes into the scorer per candidate type */
-    switch (kind) {
-    case ENG_SCORE_SPREAD: spread = point; total = 220.0; prop_line = point; break;
-    case ENG_SCORE_TOTAL: spread = 0.0; total = point; prop_line = point; break;
-    case ENG_SCORE_PROP:
-        spread = in->has_home_spread ? in->home_spread : 0.0;
-        total = in->has_total ? in->total : 220.0;
-        prop_line = point;
-        break;
-    default: spread = 0.0; total = 220.0; prop_line = 0.0; break;
+    /* §0 inputs and the per-line part (computed here when not cached; recomputed when
+     * explaining, so its reasons appear in order) */
+    if (!ln || why) {
+        line_compute(in, &ln_local, why);
+        ln = &ln_local;
     }
+    spread = ln->spread;
+    total = ln->total;
+    prop_line = ln->prop_line;
 
     /* 2. AI (the model lands with issue 6; until then the candidate's own or the default) */
     out->ai = in->has_ai ? in->ai : sc->ai_default;
@@ -319,10 +385,8 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
     double research_gates = ro.research_gates;
 
     /* 4. Jarvis */
-    if (prop) {
-        eng_jarvis_prepare(in->home, in->away, game_str_player, &jp_prop);
-        jp = &jp_prop;
-    }
+    if (prop)
+        jp = &ln->jarvis;
     out->jarvis = eng_jarvis_finish(jp, spread, &jo, why);
     out->has_jarvis = jo.has_rs;
     out->immortal = jo.immortal;
@@ -333,7 +397,6 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
     }
 
     /* 5. esoteric: the weighted core, then the boosts in the original's order */
-    double mag = eng_magnitude(prop, prop_line, spread, total);
     double e = 0.0, v;
     double numer = 0.0, astro = 0.0, fib = 0.0, vortex = 0.0, daily = 0.0;
     if (on[ENG_MOD_NUMEROLOGY]) {
@@ -347,9 +410,9 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
     if (on[ENG_MOD_ASTRO])
         astro = (why || in->has_now ? eng_astro(now_ms, NULL, why) : g->astro) * w[ENG_MOD_ASTRO];
     if (on[ENG_MOD_FIB])
-        fib = eng_fib_align(mag, NULL, why) * w[ENG_MOD_FIB];
+        fib = ln->fib * w[ENG_MOD_FIB];
     if (on[ENG_MOD_VORTEX])
-        vortex = eng_vortex_pattern(mag, why) * w[ENG_MOD_VORTEX];
+        vortex = ln->vortex * w[ENG_MOD_VORTEX];
     if (on[ENG_MOD_DAILY_EDGE]) {
         double d = g->daily;
         if (why || in->has_now)
@@ -365,10 +428,8 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
 
     /* trap gate: inert in the original (D4) */
     v = 0.0;
-    if (!orig && on[ENG_MOD_TRAP] && game_pick) {
-        const char *lvl = NULL;
-        v = eng_jarvis_trap(spread, total, &lvl, why) * w[ENG_MOD_TRAP];
-    }
+    if (!orig && on[ENG_MOD_TRAP] && game_pick)
+        v = ln->trap * w[ENG_MOD_TRAP];
     e += v;
     part(out, "trap_gate", v);
 
@@ -381,7 +442,6 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
         [ENG_GLITCH_KP] = ENG_MOD_KP,               [ENG_GLITCH_GOLDEN] = ENG_MOD_GOLDEN_RATIO,
         [ENG_GLITCH_PRIME] = ENG_MOD_PRIME,         [ENG_GLITCH_SYMMETRY] = ENG_MOD_SYMMETRY,
     };
-    double P = prop_line != 0.0 ? prop_line : spread;
     memset(gs, 0, sizeof(gs));
     if (prop && in->has_birth) {
         gs[ENG_GLITCH_CHROME].present = true;
@@ -420,12 +480,10 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
         gs[ENG_GLITCH_KP].score = why ? eng_schumann(g->day, &st, NULL, why) : g->schumann;
         gs[ENG_GLITCH_KP].triggered = eng_schumann_triggered(st);
     }
-    if (P != 0.0) {
-        gs[ENG_GLITCH_GOLDEN].present = gs[ENG_GLITCH_PRIME].present =
-            gs[ENG_GLITCH_SYMMETRY].present = true;
-        gs[ENG_GLITCH_GOLDEN].score = eng_golden_ratio(P, &gs[ENG_GLITCH_GOLDEN].triggered);
-        gs[ENG_GLITCH_PRIME].score = eng_prime_resonance(P, &gs[ENG_GLITCH_PRIME].triggered);
-        gs[ENG_GLITCH_SYMMETRY].score = eng_symmetry(P, &gs[ENG_GLITCH_SYMMETRY].triggered);
+    if (ln->has_p) {
+        gs[ENG_GLITCH_GOLDEN] = (eng_glitch_sig_t){true, ln->golden, ln->golden_t};
+        gs[ENG_GLITCH_PRIME] = (eng_glitch_sig_t){true, ln->prime, ln->prime_t};
+        gs[ENG_GLITCH_SYMMETRY] = (eng_glitch_sig_t){true, ln->symmetry, ln->symmetry_t};
     }
     for (int i = 0; i < ENG_GLITCH__CNT; i++) {
         gw[i] = w[gmod[i]];
@@ -442,7 +500,7 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
     /* vortex energy */
     v = 0.0;
     if (on[ENG_MOD_VORTEX_ENERGY])
-        v = eng_vortex_energy(prop_line, total, spread, NULL, NULL, why) * w[ENG_MOD_VORTEX_ENERGY];
+        v = ln->vortex_energy * w[ENG_MOD_VORTEX_ENERGY];
     e += v;
     part(out, "vortex_energy", v);
 
@@ -466,8 +524,8 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
 
     /* Gann: game picks with spread and total */
     v = 0.0;
-    if (on[ENG_MOD_GANN] && game_pick && spread != 0.0 && total != 0.0)
-        v = eng_gann(spread, total, NULL, why) * w[ENG_MOD_GANN];
+    if (on[ENG_MOD_GANN] && game_pick)
+        v = ln->gann * w[ENG_MOD_GANN];
     e += v;
     part(out, "gann", v);
 

@@ -238,12 +238,38 @@ typedef struct eng_score_game {
     eng_jarvis_prep_t jarvis;     /* Jarvis of home + away (game candidates) */
 } eng_score_game_t;
 
+/* What depends only on the candidate's type, lines and names: computed once per candidate and
+ * reused until its line (or the game's spread/total a prop reads) changes. */
+typedef struct eng_score_line {
+    bool valid;                   /* computed (eng_score_line_matches() compares the key) */
+    eng_score_kind_t kind;        /* key: the candidate type */
+    double point, spread, total;  /* key: the lines it was computed for (§0 inputs) */
+    double prop_line;             /* the §0 prop_line */
+    double fib, vortex;           /* core values before their weights */
+    double trap;                  /* trap gate value (D4; applied only in Savant mode) */
+    double vortex_energy, gann;   /* boosts */
+    bool has_p;                   /* the line value P of the GLITCH math signals is non-zero */
+    double golden, prime, symmetry; /* their scores */
+    bool golden_t, prime_t, symmetry_t; /* triggered */
+    bool has_jarvis_prop;         /* props: jarvis holds home + away + player */
+    eng_jarvis_prep_t jarvis;     /* props' Jarvis (names only) */
+} eng_score_line_t;
+
 /**
  * @brief Compute the per-game part for in's sport, teams and commence time.
  * @locality any thread
  */
 void eng_score_game_prepare(const eng_score_conf_t *sc, const eng_score_in_t *in,
                             eng_score_game_t *g);
+
+/**
+ * @brief Compute the per-line part of candidate in.
+ * @locality any thread
+ */
+void eng_score_line_prepare(const eng_score_in_t *in, eng_score_line_t *ln);
+
+/** @brief Whether ln was computed for in's type and lines (then it can be reused). */
+bool eng_score_line_matches(const eng_score_line_t *ln, const eng_score_in_t *in);
 
 /** @brief The candidate type of a market token (h2h, spreads, totals, player_*). */
 eng_score_kind_t eng_score_kind(const char *market);
@@ -252,10 +278,13 @@ eng_score_kind_t eng_score_kind(const char *market);
  * @brief Score one candidate: the order of spec §7.0, with the D2–D5 differences unless
  *        sc->compat is ENG_COMPAT_ORIGINAL. No allocation.
  * @param g the game part of this candidate's game (eng_score_game_prepare), borrowed
- * @param why reasons, or NULL (then nothing is formatted)
+ * @param ln the line part (eng_score_line_prepare, matching in), or NULL to compute it here
+ * @param why reasons, or NULL (then nothing is formatted; with reasons the cached parts are
+ *        recomputed to explain them, giving the same values)
  * @locality any thread
  */
 void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
-                   const eng_score_in_t *in, eng_score_t *out, eng_why_t *why);
+                   const eng_score_line_t *ln, const eng_score_in_t *in, eng_score_t *out,
+                   eng_why_t *why);
 
 #endif

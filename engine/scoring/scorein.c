@@ -161,7 +161,7 @@ static bool is_prop_market(const char *m)
     return strncmp(m, "player_", 7) == 0;
 }
 
-int eng_score_in_from_json(json_t *o, eng_score_line_t *li, char *err, size_t n)
+int eng_score_in_from_json(json_t *o, eng_score_req_t *li, char *err, size_t n)
 {
     static const char *const top[] = {
         "sport", "event_id", "home", "away", "player", "market", "side", "point", "price",

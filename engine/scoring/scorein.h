@@ -16,11 +16,11 @@
 #define ENG_SCORE_LIST_MAX 4096 /* entries of line_history, lines and significant_dates */
 
 /* One parsed candidate and the arrays its eng_score_in_t points into. */
-typedef struct eng_score_line {
+typedef struct eng_score_req {
     eng_score_in_t in;                        /* strings borrowed from the JSON object */
     double history[ENG_SCORE_LIST_MAX];       /* line_history */
     int64_t sig_days[ENG_SCORE_LIST_MAX];     /* significant_dates as day numbers */
-} eng_score_line_t;
+} eng_score_req_t;
 
 /**
  * @brief Fill li->in from one JSON object (a savant-score input line).
@@ -29,6 +29,6 @@ typedef struct eng_score_line {
  * @returns 0, or -1 with err set to "field: reason"
  * @locality any thread
  */
-int eng_score_in_from_json(json_t *o, eng_score_line_t *li, char *err, size_t n);
+int eng_score_in_from_json(json_t *o, eng_score_req_t *li, char *err, size_t n);
 
 #endif

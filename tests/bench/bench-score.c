@@ -1,8 +1,9 @@
 /*
  * bench-score — candidates scored per second by the scoring pipeline (engine/scoring/score.h),
- * the path the engine runs for every touched candidate: the per-game part cached (prepared once
- * per game, as the engine does), eng_score_run() per candidate without reasons. Also the cost
- * of the per-game part and of an explained candidate (reasons formatted, savant-score's path).
+ * the path the engine runs for every touched candidate: the per-game and per-line parts cached
+ * (prepared once, as the engine does), eng_score_run() per candidate without reasons. Also the
+ * cost of the per-game part, of a candidate with nothing cached, and of an explained candidate
+ * (reasons formatted, savant-score's path).
  * Run by `make bench`; nothing is asserted.
  *
  *   bench-score [SECONDS_PER_CASE]   (default 2)
@@ -35,6 +36,7 @@ static const char *const players[] = {"LeBron James", "Jayson Tatum", "Nikola Jo
 static char game_home[N_GAMES][64], game_away[N_GAMES][64];
 static eng_score_in_t cands[N_GAMES][N_CANDS];
 static eng_score_game_t games[N_GAMES];
+static eng_score_line_t lines[N_GAMES][N_CANDS];
 static double hist[20];
 
 static void make(void)
@@ -120,18 +122,35 @@ int main(int argc, char **argv)
     printf("%-44s %12.0f games/s %9.1f ns/game\n", "per-game part (eng_score_game_prepare)",
            n / (t - t0), (t - t0) * 1e9 / n);
 
-    /* candidates with the per-game part cached (the engine's path) */
+    /* candidates with the per-game and per-line parts cached (the engine's path) */
+    for (int g = 0; g < N_GAMES; g++)
+        for (int c = 0; c < N_CANDS; c++)
+            eng_score_line_prepare(&cands[g][c], &lines[g][c]);
     n = 0;
     t0 = now_s();
     do {
         for (int g = 0; g < N_GAMES; g++)
             for (int c = 0; c < N_CANDS; c++) {
-                eng_score_run(&conf, &games[g], &cands[g][c], &out, NULL);
+                eng_score_run(&conf, &games[g], &lines[g][c], &cands[g][c], &out, NULL);
                 sink += out.final;
             }
         n += N_GAMES * N_CANDS;
     } while ((t = now_s()) - t0 < secs);
-    printf("%-44s %12.0f cands/s %9.1f ns/cand\n", "candidates scored (game part cached)",
+    printf("%-44s %12.0f cands/s %9.1f ns/cand\n", "candidates scored (game and line cached)",
+           n / (t - t0), (t - t0) * 1e9 / n);
+
+    /* candidates with only the per-game part cached */
+    n = 0;
+    t0 = now_s();
+    do {
+        for (int g = 0; g < N_GAMES; g++)
+            for (int c = 0; c < N_CANDS; c++) {
+                eng_score_run(&conf, &games[g], NULL, &cands[g][c], &out, NULL);
+                sink += out.final;
+            }
+        n += N_GAMES * N_CANDS;
+    } while ((t = now_s()) - t0 < secs);
+    printf("%-44s %12.0f cands/s %9.1f ns/cand\n", "candidates scored (game cached, line not)",
            n / (t - t0), (t - t0) * 1e9 / n);
 
     /* explained (reasons), savant-score's path */
@@ -141,7 +160,7 @@ int main(int argc, char **argv)
         for (int g = 0; g < N_GAMES; g++)
             for (int c = 0; c < N_CANDS; c++) {
                 eng_why_init(&why);
-                eng_score_run(&conf, &games[g], &cands[g][c], &out, &why);
+                eng_score_run(&conf, &games[g], &lines[g][c], &cands[g][c], &out, &why);
                 sink += out.final;
             }
         n += N_GAMES * N_CANDS;

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static eng_score_line_t li;
+    static eng_score_req_t li;
     static eng_score_t out;
     static eng_why_t why;
     static eng_score_game_t g;
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         eng_score_conf_init(&conf);
         eng_why_init(&why);
         eng_score_game_prepare(&conf, &li.in, &g);
-        eng_score_run(&conf, &g, &li.in, &out, &why);
+        eng_score_run(&conf, &g, NULL, &li.in, &out, &why);
         if (!(out.final >= 0.0 && out.final <= 10.0) || !out.tier || !out.confluence) {
             fprintf(stderr, "bad result: final %.17g tier %s\n", out.final,
                     out.tier ? out.tier : "(null)");

@@ -36,6 +36,27 @@ uint64_t eng_htab_hash_str(uint64_t seed, const char *s)
     return avalanche(h);
 }
 
+/* One string into h: its words, then its tail with its length (which ends it). */
+static inline uint64_t mix_str(uint64_t h, const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    uint64_t w;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * MIX_K;
+        h ^= h >> 29;
+    }
+    w = 0;
+    memcpy(&w, s + i, n - i);
+    h = (h ^ w ^ ((uint64_t)n << 56 | 0xFF)) * MIX_K;
+    return h ^ (h >> 29);
+}
+
+uint64_t eng_htab_hash_str3(const char *a, const char *b, const char *c)
+{
+    return avalanche(mix_str(mix_str(mix_str(MIX_K, a), b), c));
+}
+
 void eng_htab_init(eng_htab_t *ht)
 {
     memset(ht, 0, sizeof(*ht));

@@ -42,6 +42,10 @@ typedef struct eng_htab_it {
 /** @brief The hash of a NUL-terminated string, chained from seed (0 to start a key). */
 uint64_t eng_htab_hash_str(uint64_t seed, const char *s);
 
+/** @brief The hash of three NUL-terminated strings as one key (one final mix: cheaper than
+ *         chaining eng_htab_hash_str(); "ab","c" and "a","bc" hash apart). */
+uint64_t eng_htab_hash_str3(const char *a, const char *b, const char *c);
+
 /** @brief An empty table (no allocation until the first insert). */
 void eng_htab_init(eng_htab_t *ht);
 

@@ -47,6 +47,12 @@ struct eng_state {
     eng_htab_t player_ix;         /* hash(player) -> players[] */
     eng_space_weather_t space;    /* latest space weather */
     eng_state_stats_t stats;      /* counters (the *_cnt fields are filled on read) */
+    /* eng_state_prefetch_odds(): where each of the last three events announced has got to */
+    uint64_t pf_hash;             /* market hash of the last (its index slot is loading) */
+    uint32_t pf_ix;               /* the one before: its markets[] index (loading), or NONE */
+    const eng_market_t *pf_mk;    /* the one before that: its market (header loading), or NULL */
+    const eng_market_t *pf_quotes; /* a market whose quotes the next apply requests, or NULL */
+    bool pf_have_hash;            /* pf_hash is set */
 };
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -85,8 +91,7 @@ static sv_err_t fail(wire_err_t *err, sv_err_t rc, const char *field, const char
 
 static uint64_t market_hash(const char *event_id, const char *market, const char *player)
 {
-    return eng_htab_hash_str(eng_htab_hash_str(eng_htab_hash_str(0, event_id), market),
-                             player ? player : "");
+    return eng_htab_hash_str3(event_id, market, player ? player : "");
 }
 
 void eng_market_conf_defaults(eng_market_conf_t *conf)
@@ -126,6 +131,7 @@ eng_state_t *eng_state_new(const eng_market_conf_t *conf, char *errstr, size_t e
         return NULL;
     }
     st->conf = *conf;
+    st->pf_ix = ENG_HTAB_NONE;
     eng_htab_init(&st->market_ix);
     eng_htab_init(&st->game_ix);
     eng_htab_init(&st->book_ix);
@@ -176,6 +182,26 @@ void eng_state_free(eng_state_t *st)
 
 /* ---- lookups ------------------------------------------------------------------------------ */
 
+/* Start loading the lines of mk an update reads: the header (key, counts, derived fields, two
+ * candidates) and the short names; then the first two lines of each inline quote. Always
+ * inlined: gcc finds a function of prefetches alone free of side effects and drops the calls. */
+static inline __attribute__((always_inline)) void market_prefetch_header(const eng_market_t *mk)
+{
+    const char *p = (const char *)mk;
+    for (size_t l = 0; l < ENG_MARKET_HOT_LINES; l++)
+        __builtin_prefetch(p + 64 * l, 1);
+    __builtin_prefetch(mk->name_buf, 0);
+}
+
+static inline __attribute__((always_inline)) void market_prefetch_quotes(const eng_market_t *mk)
+{
+    const char *q = (const char *)mk->quote_inline;
+    for (size_t i = 0; i < ENG_QUOTES_INLINE; i++, q += sizeof(eng_quote_t)) {
+        __builtin_prefetch(q, 1);
+        __builtin_prefetch(q + 64, 1);
+    }
+}
+
 static eng_market_t *market_find(const eng_state_t *st, uint64_t h, const char *event_id,
                                  const char *market, const char *player)
 {
@@ -184,16 +210,10 @@ static eng_market_t *market_find(const eng_state_t *st, uint64_t h, const char *
     eng_htab_probe(&st->market_ix, h, &it);
     while ((v = eng_htab_next(&st->market_ix, &it)) != ENG_HTAB_NONE) {
         eng_market_t *mk = st->markets[v];
-        /* The market is most likely the one: start loading all an update touches (its header
-         * and the first two lines of each inline quote) before the key compare waits on it. */
-        const char *p = (const char *)mk, *q = (const char *)mk->quote_inline;
-        for (size_t l = 0; l < ENG_MARKET_HOT_LINES; l++)
-            __builtin_prefetch(p + 64 * l, 1);
-        __builtin_prefetch(mk->name_buf, 0);
-        for (size_t i = 0; i < ENG_QUOTES_INLINE; i++, q += sizeof(eng_quote_t)) {
-            __builtin_prefetch(q, 1);
-            __builtin_prefetch(q + 64, 1);
-        }
+        /* The market is most likely the one: start loading all an update touches before the
+         * key compare waits on it. */
+        market_prefetch_header(mk);
+        market_prefetch_quotes(mk);
         if (strcmp(mk->event_id, event_id) == 0 && strcmp(mk->market, market) == 0 &&
             (mk->player_len ? strcmp(mk->player, player) == 0 : player[0] == '\0'))
             return mk;
@@ -747,10 +767,48 @@ nomem:
 }
 
 /* Start loading the history slot the update will write (market_find() already prefetched the
- * header and the quotes; the slot's address needs the header). */
-static void market_prefetch(const eng_market_t *mk)
+ * header and the quotes; the slot's address needs the header). Always inlined, like
+ * market_prefetch_header(). */
+static inline __attribute__((always_inline)) void market_prefetch(const eng_market_t *mk)
 {
     __builtin_prefetch(&mk->hist[mk->hist_head], 1);
+}
+
+/*
+ * A pipeline of four stages, one per call, so that each load has had a whole event's work to
+ * complete before the next stage reads it (every load of an update depends on the one before):
+ *   1. the index slot of the event announced now;
+ *   2. the slot of the previous call's event has arrived: the markets[] entry it names;
+ *   3. that entry has arrived: the market's header lines and short names;
+ *   4. the header has arrived: the history slot.
+ * The quotes of the market of stage 3 (their address needs no load) are requested at the end of
+ * the next eng_state_apply_odds(), not here: the twenty-odd prefetches of one event issued at
+ * once filled the line-fill buffers and stalled the core. With the hash colliding, only the
+ * first market of the probe is prefetched (a wasted prefetch at worst).
+ */
+void eng_state_prefetch_odds(eng_state_t *st, const wire_odds_t *o)
+{
+    const char *player = (o->present & WIRE_ODDS_HAS_PLAYER) ? o->player : "";
+    uint64_t h = market_hash(o->event_id, o->market, player);
+
+    if (st->pf_mk) /* 4 */
+        market_prefetch(st->pf_mk);
+    st->pf_mk = NULL;
+    if (st->pf_ix != ENG_HTAB_NONE) { /* 3 */
+        st->pf_mk = st->pf_quotes = st->markets[st->pf_ix];
+        market_prefetch_header(st->pf_mk);
+    }
+    st->pf_ix = ENG_HTAB_NONE;
+    if (st->pf_have_hash) { /* 2 */
+        eng_htab_it_t it;
+        eng_htab_probe(&st->market_ix, st->pf_hash, &it);
+        st->pf_ix = eng_htab_next(&st->market_ix, &it);
+        if (st->pf_ix != ENG_HTAB_NONE)
+            __builtin_prefetch(&st->markets[st->pf_ix], 0);
+    }
+    eng_htab_prefetch(&st->market_ix, h); /* 1 */
+    st->pf_hash = h;
+    st->pf_have_hash = true;
 }
 
 sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_t **touched,
@@ -953,6 +1011,10 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
     history_push(st, mk);
     st->stats.odds++;
     *touched = mk;
+    if (st->pf_quotes) { /* eng_state_prefetch_odds(), continued */
+        market_prefetch_quotes(st->pf_quotes);
+        st->pf_quotes = NULL;
+    }
     return SV_OK;
 
 invalid:

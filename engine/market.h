@@ -263,6 +263,18 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
                               wire_err_t *err);
 
 /**
+ * @brief A hint, no effect on any result: o will be applied soon. A batch loop calls this for
+ *        the event three ahead of the one it applies, in the order it applies them: each call
+ *        starts one more of the dependent loads an update makes for each of the last three
+ *        events announced (the market's index slot, its entry in the market table, its
+ *        header, its quotes and history slot), so they have arrived when it is applied.
+ *        Calls for events never applied, or applied in another order, only waste loads.
+ * @param o borrowed, not kept (only event_id, market and player are read)
+ * @locality owner thread
+ */
+void eng_state_prefetch_odds(eng_state_t *st, const wire_odds_t *o);
+
+/**
  * @brief Apply one game event (a validated wire_game_t).
  * @param touched out: the game changed (its markets are eng_state_game_market())
  * @returns SV_OK; SV_ERR_STALE (older than the held game event); SV_ERR_INVALID (home or away

@@ -283,7 +283,8 @@ static bool date_valid(const char *s, size_t n, const char **why)
 
 /* Whether the n bytes at s obey f's kind and hold no NUL: ids and ASCII text 8 bytes at a time,
  * the rest a byte at a time through chr_class. */
-static bool str_ok(const wire_field_t *f, const char *s, size_t n)
+static inline __attribute__((always_inline)) bool str_ok(const wire_field_t *f, const char *s,
+                                                         size_t n)
 {
     const uint8_t *u = (const uint8_t *)s;
     uint8_t all = 0xff, any = 0;
@@ -347,7 +348,8 @@ static const char *str_why(const wire_field_t *f, const char *s, size_t n)
 }
 
 /* The string rules for the n bytes at s (a struct's char array, or a msgpack string's bytes). */
-static sv_err_t chk_str(wire_ctx_t *c, const wire_field_t *f, const char *s, size_t n, long idx)
+static sv_err_t chk_str_slow(wire_ctx_t *c, const wire_field_t *f, const char *s, size_t n,
+                             long idx)
 {
     if (n > f->max)
         return fail(c, SV_ERR_SCHEMA, f->name, idx, "longer than %zu bytes", f->max);
@@ -358,7 +360,7 @@ static sv_err_t chk_str(wire_ctx_t *c, const wire_field_t *f, const char *s, siz
     return fail(c, SV_ERR_SCHEMA, f->name, idx, "%s", str_why(f, s, n));
 }
 
-static sv_err_t chk_int(wire_ctx_t *c, const wire_field_t *f, int64_t x)
+static sv_err_t chk_int_slow(wire_ctx_t *c, const wire_field_t *f, int64_t x)
 {
     if (f->kind == WK_AMERICAN) {
         if (x < -100000 || x > 100000)
@@ -376,7 +378,7 @@ static sv_err_t chk_int(wire_ctx_t *c, const wire_field_t *f, int64_t x)
     return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be between %.0f and %.0f", f->lo, f->hi);
 }
 
-static sv_err_t chk_dbl(wire_ctx_t *c, const wire_field_t *f, double x)
+static sv_err_t chk_dbl_slow(wire_ctx_t *c, const wire_field_t *f, double x)
 {
     bool gt = f->kind == WK_GT;
 
@@ -389,6 +391,33 @@ static sv_err_t chk_dbl(wire_ctx_t *c, const wire_field_t *f, double x)
     if (gt)
         return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be > %.15g and <= %.15g", f->lo, f->hi);
     return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be between %.15g and %.15g", f->lo, f->hi);
+}
+
+/* chk_str/int/dbl: the passing case inline (folded to a compare or two for the constant rows of
+ * walk_score()); anything else goes to the *_slow function, which rechecks and reports. */
+static inline __attribute__((always_inline)) sv_err_t chk_str(wire_ctx_t *c, const wire_field_t *f,
+                                                              const char *s, size_t n, long idx)
+{
+    if (n - 1 < f->max && str_ok(f, s, n)) /* 1 <= n <= max */
+        return SV_OK;
+    return chk_str_slow(c, f, s, n, idx);
+}
+
+static inline __attribute__((always_inline)) sv_err_t chk_int(wire_ctx_t *c, const wire_field_t *f,
+                                                              int64_t x)
+{
+    if (f->kind == WK_AMERICAN ? (x >= -100000 && x <= -100) || (x >= 100 && x <= 100000)
+                               : (double)x >= f->lo && (double)x <= f->hi)
+        return SV_OK;
+    return chk_int_slow(c, f, x);
+}
+
+static inline __attribute__((always_inline)) sv_err_t chk_dbl(wire_ctx_t *c, const wire_field_t *f,
+                                                              double x)
+{
+    if (isfinite(x) && (f->kind == WK_GT ? x > f->lo : x >= f->lo) && x <= f->hi)
+        return SV_OK;
+    return chk_dbl_slow(c, f, x);
 }
 
 static sv_err_t fail_enum(wire_ctx_t *c, const wire_field_t *f)
@@ -539,6 +568,21 @@ static inline uint8_t *put_raw(uint8_t *q, const void *s, size_t n, bool bin)
     return q + n;
 }
 
+/* A string field's value (n <= f->max bytes of its char[f->max + 1]) with its header (room:
+ * WR_FIELD + 16 + n). When the array holds whole 16-byte chunks, it is copied in those (bytes
+ * past n are overwritten next or never sent): a memcpy of variable length became `rep movsq`,
+ * whose start-up cost was a good part of encoding a short string. */
+static inline __attribute__((always_inline)) uint8_t *put_strf(uint8_t *q, const wire_field_t *f,
+                                                               const char *s, size_t n)
+{
+    if (f->max % 16 != 0)
+        return put_raw(q, s, n, false);
+    q = PUT_STR(q, n);
+    for (size_t o = 0; o < n; o += 16)
+        memcpy(q + o, s + o, 16);
+    return q + n;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Struct walk: validation and encoding in one pass, fields in table order
  *
@@ -549,7 +593,11 @@ static inline uint8_t *put_raw(uint8_t *q, const void *s, size_t n, bool bin)
 
 static sv_err_t walk_obj(wire_ctx_t *c, wire_wr_t *w, const wire_schema_t *s, const void *st);
 
-static sv_err_t walk_field(wire_ctx_t *c, wire_wr_t *w, const wire_field_t *f, const void *st)
+/* Always inlined: walk_score() calls it with constant rows, so each row's type, kind, limits,
+ * offsets and name fold into straight-line code. */
+static inline __attribute__((always_inline)) sv_err_t walk_field(wire_ctx_t *c, wire_wr_t *w,
+                                                                 const wire_field_t *f,
+                                                                 const void *st)
 {
     const uint8_t *p = CAT(uint8_t, st, f->off), *b;
     sv_err_t rc = SV_OK;
@@ -582,8 +630,8 @@ static sv_err_t walk_field(wire_ctx_t *c, wire_wr_t *w, const wire_field_t *f, c
         if (c && (rc = chk_str(c, f, (const char *)p, n, -1)))
             return rc;
         n = n < f->max ? n : f->max;
-        if (w && wr_need(w, WR_FIELD + n))
-            w->p = put_raw(put_key(w->p, f), p, n, false);
+        if (w && wr_need(w, WR_FIELD + 16 + n))
+            w->p = put_strf(put_key(w->p, f), f, (const char *)p, n);
         return SV_OK;
     case WT_ENUM:
         x = (unsigned)*(const int *)p;
@@ -632,8 +680,8 @@ static sv_err_t walk_field(wire_ctx_t *c, wire_wr_t *w, const wire_field_t *f, c
                 if (c && (rc = chk_str(c, f, e, len, (long)k)))
                     return rc;
                 len = len < f->max ? len : f->max;
-                if (w && wr_need(w, WR_FIELD + len))
-                    w->p = put_raw(w->p, e, len, false);
+                if (w && wr_need(w, WR_FIELD + 16 + len))
+                    w->p = put_strf(w->p, f, e, len);
                 continue;
             }
             if (c)
@@ -1023,7 +1071,8 @@ static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t 
         uint64_t bit;
         int k;
 
-        if ((k = key_expected(r, s, next)) < 0) {
+        /* the next row, or the one after (an optional field absent in between) */
+        if ((k = key_expected(r, s, next)) < 0 && (k = key_expected(r, s, next + 1)) < 0) {
             if ((rc = key_read(c, r, s, depth, &unk, &k)))
                 return rc;
             if (k < 0)
@@ -1462,6 +1511,37 @@ static const wire_schema_t wire_schemas[WIRE__CNT] = {
     [WIRE_DLQ] = SCHEMA("dlq", wire_dlq_t, dlq_fields, .key_off = offsetof(wire_dlq_t, src_topic)),
 };
 
+/*
+ * walk_obj() of a score with the table unrolled: the engine encodes one score per candidate of
+ * every odds event, and the generic walk spent most of its time dispatching on each row's type
+ * (an indirect jump per field, mispredicted). Each call below passes a constant row, so
+ * walk_field() compiles into that field's code alone; the checks, their order, the errors and
+ * the bytes are walk_obj()'s. A score has no pre/post rule and no nested schema.
+ */
+static sv_err_t walk_score(wire_ctx_t *c, wire_wr_t *w, const void *st)
+{
+    const wire_index_t *ix = wire_schemas[WIRE_SCORE].ix;
+    sv_err_t rc;
+
+    _Static_assert(SV_ARRAY_SIZE(score_fields) == 22, "walk_score: one line per row");
+    if (w && wr_need(w, WR_FIELD)) {
+        size_t n = ix->nreq;
+        for (unsigned m = 0; m < ix->nmasks; m++)
+            for (uint32_t b = *CAT(uint32_t, st, ix->mask_off[m]) & ix->mask_bits[m]; b; b &= b - 1)
+                n++;
+        w->p = PUT_MAP(w->p, n);
+    }
+#define SCORE_ROW(k)                                                                               \
+    if (is_present(&score_fields[k], st) && (rc = walk_field(c, w, &score_fields[k], st)))     \
+        return rc;
+    SCORE_ROW(0) SCORE_ROW(1) SCORE_ROW(2) SCORE_ROW(3) SCORE_ROW(4) SCORE_ROW(5) SCORE_ROW(6)
+    SCORE_ROW(7) SCORE_ROW(8) SCORE_ROW(9) SCORE_ROW(10) SCORE_ROW(11) SCORE_ROW(12)
+    SCORE_ROW(13) SCORE_ROW(14) SCORE_ROW(15) SCORE_ROW(16) SCORE_ROW(17) SCORE_ROW(18)
+    SCORE_ROW(19) SCORE_ROW(20) SCORE_ROW(21)
+#undef SCORE_ROW
+    return SV_OK;
+}
+
 const wire_topic_t wire_topics[] = {
     {"odds.v1", WIRE_ODDS},
     {"games.v1", WIRE_GAME},
@@ -1727,7 +1807,7 @@ sv_err_t wire_encode(wire_type_t t, const void *ev, msgpack_packer *pk, wire_err
     wire_init();
     c.err->field[0] = c.err->reason[0] = '\0';
     wr_init(&w, stack, sizeof(stack));
-    rc = walk_obj(&c, &w, &wire_schemas[t], ev);
+    rc = t == WIRE_SCORE ? walk_score(&c, &w, ev) : walk_obj(&c, &w, &wire_schemas[t], ev);
     if (rc == SV_OK &&
         (w.oom || pk->callback(pk->data, (const char *)w.base, (size_t)(w.p - w.base)))) {
         snprintf(c.err->reason, sizeof(c.err->reason), "out of memory");

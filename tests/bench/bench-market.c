@@ -4,7 +4,8 @@
  * decode (wire_decode) -> state -> fill scores -> wire_encode into a reused buffer. 1,048,576
  * pre-encoded odds events over 12,000 markets (4,000 games x h2h/spreads/totals) and 8 books,
  * prices and lines drifting, event time increasing. Prints events/s and ns/event per case.
- * Run by `make bench`; not a test (nothing is asserted).
+ * Run by `make bench`; not a test (nothing is asserted). Both cases announce each event to the
+ * state PF_AHEAD events before applying it (eng_state_prefetch_odds; -DPF_AHEAD=0: never).
  *
  *   bench-market [SECONDS_PER_CASE]   (default 2; each case runs whole passes over the events)
  */
@@ -21,6 +22,10 @@
 #define N_GAMES 4000
 #endif
 #define N_BOOKS 8
+#ifndef PF_AHEAD
+#define PF_AHEAD 4 /* events decoded (and announced to the state) ahead of the one applied */
+#endif
+#define PF_RING (PF_AHEAD + 1)
 
 static double now_s(void)
 {
@@ -62,6 +67,22 @@ static void make_odds(wire_odds_t *o, long i, uint64_t *s)
     }
 }
 
+/* Decode event n of the stream repeated (event n % N_EVENTS; with shift, its time moved
+ * N_EVENTS * (1 + n / N_EVENTS) ms later) into ev, and announce it to the state. */
+static sv_err_t decode_next(eng_state_t *st, const uint8_t *blob, const size_t *off, long n,
+                            int shift, wire_odds_t *ev)
+{
+    long i = n % N_EVENTS;
+    wire_err_t err;
+    if (wire_decode(WIRE_ODDS, blob + off[i], off[i + 1] - off[i], ev, &err) != SV_OK)
+        return SV_ERR_DECODE;
+    if (shift)
+        ev->ts += N_EVENTS * (1 + n / N_EVENTS);
+    if (PF_AHEAD)
+        eng_state_prefetch_odds(st, ev);
+    return SV_OK;
+}
+
 static eng_state_t *state_new(void)
 {
     eng_market_conf_t conf;
@@ -84,7 +105,7 @@ static void report(const char *name, long n, double secs)
 int main(int argc, char **argv)
 {
     double secs = argc > 1 ? atof(argv[1]) : 2.0, t0, t;
-    wire_odds_t *src = malloc(sizeof(*src) * 1024), dst;
+    wire_odds_t *src = malloc(sizeof(*src) * 1024), *ring = malloc(sizeof(*ring) * PF_RING);
     uint8_t *blob;
     size_t *off, total = 0, cap = (size_t)N_EVENTS * 200;
     msgpack_sbuffer sb;
@@ -98,7 +119,7 @@ int main(int argc, char **argv)
 
     blob = malloc(cap);
     off = malloc(sizeof(*off) * (N_EVENTS + 1));
-    if (!src || !blob || !off)
+    if (!src || !ring || !blob || !off)
         return 1;
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
@@ -142,6 +163,8 @@ int main(int argc, char **argv)
                 b0 = now_s();
                 for (long k = 0; k < 1024; k++, n++) {
                     eng_market_t *mk;
+                    if (PF_AHEAD && k + PF_AHEAD < 1024)
+                        eng_state_prefetch_odds(st, &batch[k + PF_AHEAD]);
                     if (eng_state_apply_odds(st, &batch[k], &mk, NULL) != SV_OK)
                         continue;
                     for (size_t c = 0; c < mk->cand_cnt; c++, scores++)
@@ -163,15 +186,21 @@ int main(int argc, char **argv)
 
     /* Full path: decode -> state -> fill -> encode, one fresh state, whole passes. The second
      * and later passes replay the same bytes: their quotes are then stale for every book already
-     * holding a newer one, so only the first pass is timed as the steady state. */
+     * holding a newer one, so only the first pass is timed as the steady state. As a batch loop
+     * would, events are decoded PF_AHEAD ahead of the one applied and announced to the state
+     * (eng_state_prefetch_odds) as they are decoded. */
     st = state_new();
     n = 0, scores = 0;
     t0 = now_s();
+    for (long i = 0; i < PF_AHEAD && i < N_EVENTS; i++)
+        if (decode_next(st, blob, off, i, 0, &ring[i % PF_RING]) != SV_OK)
+            return 1;
     for (long i = 0; i < N_EVENTS; i++, n++) {
         eng_market_t *mk;
-        if (wire_decode(WIRE_ODDS, blob + off[i], off[i + 1] - off[i], &dst, &err) != SV_OK)
+        if (i + PF_AHEAD < N_EVENTS &&
+            decode_next(st, blob, off, i + PF_AHEAD, 0, &ring[(i + PF_AHEAD) % PF_RING]) != SV_OK)
             return 1;
-        if (eng_state_apply_odds(st, &dst, &mk, NULL) != SV_OK)
+        if (eng_state_apply_odds(st, &ring[i % PF_RING], &mk, NULL) != SV_OK)
             continue;
         msgpack_sbuffer_clear(&sb);
         for (size_t c = 0; c < mk->cand_cnt; c++, scores++) {
@@ -182,16 +211,21 @@ int main(int argc, char **argv)
     }
     t = now_s() - t0;
     report("decode -> state -> encode scores (cold)", n, t);
-    /* Warm: the state now holds every market; run the stream again with shifted event time. */
+    /* Warm: the state now holds every market; run the stream again with shifted event time
+     * (event n of this run is event n % N_EVENTS of the stream, N_EVENTS * (1 + n / N_EVENTS)
+     * ms later). */
     n = 0;
     t0 = now_s();
+    for (long i = 0; i < PF_AHEAD; i++)
+        if (decode_next(st, blob, off, i, 1, &ring[i % PF_RING]) != SV_OK)
+            return 1;
     do {
         for (long i = 0; i < N_EVENTS; i++, n++) {
             eng_market_t *mk;
-            if (wire_decode(WIRE_ODDS, blob + off[i], off[i + 1] - off[i], &dst, &err) != SV_OK)
+            if (decode_next(st, blob, off, n + PF_AHEAD, 1, &ring[(n + PF_AHEAD) % PF_RING]) !=
+                SV_OK)
                 return 1;
-            dst.ts += N_EVENTS * (1 + n / N_EVENTS);
-            if (eng_state_apply_odds(st, &dst, &mk, NULL) != SV_OK)
+            if (eng_state_apply_odds(st, &ring[n % PF_RING], &mk, NULL) != SV_OK)
                 continue;
             msgpack_sbuffer_clear(&sb);
             for (size_t c = 0; c < mk->cand_cnt; c++) {
@@ -211,5 +245,6 @@ int main(int argc, char **argv)
     free(blob);
     free(off);
     free(src);
+    free(ring);
     return 0;
 }

@@ -38,67 +38,75 @@
 
 /* ---- the module registry ---- */
 
+/* The modules (defined below). */
+static eng_mod_fn mod_numerology, mod_astro, mod_fib, mod_vortex, mod_daily_edge, mod_trap,
+    mod_glitch_adj, mod_vortex_energy, mod_fib_retracement, mod_biorhythm, mod_gann,
+    mod_founders_echo, mod_altitude, mod_phase8_sum, mod_surface, mod_park_factor, mod_chrome,
+    mod_void_moon, mod_noosphere, mod_hurst, mod_kp, mod_golden_ratio, mod_prime, mod_symmetry,
+    mod_lunar, mod_mercury, mod_rivalry, mod_streak, mod_solar_flare;
+
+
 static const eng_mod_def_t mods[ENG_MOD__CNT] = {
-    [ENG_MOD_NUMEROLOGY] = {"numerology", ENG_MOD_CORE, 0.40, true,
+    [ENG_MOD_NUMEROLOGY] = {"numerology", ENG_MOD_CORE, mod_numerology, 0.40, true,
                             "commence date, player name and birth date, line, matchup",
                             "universal day, name expression, life path, line numerology, master digits"},
-    [ENG_MOD_ASTRO] = {"astro", ENG_MOD_CORE, 0.27, true, "commence time",
+    [ENG_MOD_ASTRO] = {"astro", ENG_MOD_CORE, mod_astro, 0.27, true, "commence time",
                        "Vedic planetary hour, nakshatra and retrograde table"},
-    [ENG_MOD_FIB] = {"fibonacci", ENG_MOD_CORE, 0.10, true, "line magnitude",
+    [ENG_MOD_FIB] = {"fibonacci", ENG_MOD_CORE, mod_fib, 0.10, true, "line magnitude",
                      "Fibonacci alignment of the line (exact, near, phi ratio)"},
-    [ENG_MOD_VORTEX] = {"vortex", ENG_MOD_CORE, 0.08, true, "line magnitude",
+    [ENG_MOD_VORTEX] = {"vortex", ENG_MOD_CORE, mod_vortex, 0.08, true, "line magnitude",
                         "vortex pattern: digit root of the line x10"},
-    [ENG_MOD_DAILY_EDGE] = {"daily_edge", ENG_MOD_CORE, 0.15, true, "commence time",
+    [ENG_MOD_DAILY_EDGE] = {"daily_edge", ENG_MOD_CORE, mod_daily_edge, 0.15, true, "commence time",
                             "daily energy: date numerology, moon, weekday, void-of-course moon"},
-    [ENG_MOD_TRAP] = {"trap_gate", ENG_MOD_BOOST, 1.0, true, "spread, total",
+    [ENG_MOD_TRAP] = {"trap_gate", ENG_MOD_BOOST, mod_trap, 1.0, true, "spread, total",
                       "large-spread trap gate (active in Savant, D4)"},
-    [ENG_MOD_GLITCH_ADJ] = {"glitch", ENG_MOD_BOOST, 1.0, true, "the GLITCH signals",
+    [ENG_MOD_GLITCH_ADJ] = {"glitch", ENG_MOD_BOOST, mod_glitch_adj, 1.0, true, "the GLITCH signals",
                             "GLITCH protocol: weighted average of its signals, (x10 - 5) x 0.15"},
-    [ENG_MOD_VORTEX_ENERGY] = {"vortex_energy", ENG_MOD_BOOST, 1.0, true, "line",
+    [ENG_MOD_VORTEX_ENERGY] = {"vortex_energy", ENG_MOD_BOOST, mod_vortex_energy, 1.0, true, "line",
                                "vortex energy: Tesla 3-6-9 and golden-ratio line patterns"},
-    [ENG_MOD_FIB_RETRACEMENT] = {"fib_retracement", ENG_MOD_BOOST, 1.0, true,
+    [ENG_MOD_FIB_RETRACEMENT] = {"fib_retracement", ENG_MOD_BOOST, mod_fib_retracement, 1.0, true,
                                  "line, season low and high",
                                  "Fibonacci retracement level of the line in its season range"},
-    [ENG_MOD_BIORHYTHM] = {"biorhythm", ENG_MOD_BOOST, 1.0, true, "player birth date, game date",
+    [ENG_MOD_BIORHYTHM] = {"biorhythm", ENG_MOD_BOOST, mod_biorhythm, 1.0, true, "player birth date, game date",
                            "physical/emotional/intellectual cycles (props)"},
-    [ENG_MOD_GANN] = {"gann", ENG_MOD_BOOST, 1.0, true, "spread, total",
+    [ENG_MOD_GANN] = {"gann", ENG_MOD_BOOST, mod_gann, 1.0, true, "spread, total",
                       "Gann square of nine angle of the line"},
-    [ENG_MOD_FOUNDERS_ECHO] = {"founders_echo", ENG_MOD_BOOST, 1.0, true,
+    [ENG_MOD_FOUNDERS_ECHO] = {"founders_echo", ENG_MOD_BOOST, mod_founders_echo, 1.0, true,
                                "team nicknames, founding years, game year",
                                "gematria of a team against its founding year"},
-    [ENG_MOD_ALTITUDE] = {"altitude", ENG_MOD_BOOST, 1.0, false, "home venue (NFL, MLB)",
+    [ENG_MOD_ALTITUDE] = {"altitude", ENG_MOD_BOOST, mod_altitude, 1.0, false, "home venue (NFL, MLB)",
                           "venue altitude (off by default, as the original's STADIUM_ENABLED)"},
-    [ENG_MOD_PHASE8_SUM] = {"phase8", ENG_MOD_BOOST, 1.0, true, "the Phase 8 signals",
+    [ENG_MOD_PHASE8_SUM] = {"phase8", ENG_MOD_BOOST, mod_phase8_sum, 1.0, true, "the Phase 8 signals",
                             "Phase 8: sum of its signals, clamped to +-0.5"},
-    [ENG_MOD_SURFACE] = {"surface", ENG_MOD_BOOST, 1.0, true, "home venue (NFL, MLB)",
+    [ENG_MOD_SURFACE] = {"surface", ENG_MOD_BOOST, mod_surface, 1.0, true, "home venue (NFL, MLB)",
                          "playing surface (turf, grass) against the market"},
-    [ENG_MOD_PARK_FACTOR] = {"park_factor", ENG_MOD_BOOST, 1.0, true, "home ballpark (MLB)",
+    [ENG_MOD_PARK_FACTOR] = {"park_factor", ENG_MOD_BOOST, mod_park_factor, 1.0, true, "home ballpark (MLB)",
                              "MLB park factor"},
-    [ENG_MOD_CHROME] = {"chrome", ENG_MOD_GLITCH, 0.20, true, "player birth date, game date",
+    [ENG_MOD_CHROME] = {"chrome", ENG_MOD_GLITCH, mod_chrome, 0.20, true, "player birth date, game date",
                         "chrome resonance: musical interval of birth and game day"},
-    [ENG_MOD_VOID_MOON] = {"void_moon", ENG_MOD_GLITCH, 0.12, true, "commence time",
+    [ENG_MOD_VOID_MOON] = {"void_moon", ENG_MOD_GLITCH, mod_void_moon, 0.12, true, "commence time",
                            "void-of-course moon (Meeus lunar longitude)"},
-    [ENG_MOD_NOOSPHERE] = {"noosphere", ENG_MOD_GLITCH, 0.15, true, "search-trend velocity",
+    [ENG_MOD_NOOSPHERE] = {"noosphere", ENG_MOD_GLITCH, mod_noosphere, 0.15, true, "search-trend velocity",
                            "noosphere velocity (when a feed provides it)"},
-    [ENG_MOD_HURST] = {"hurst", ENG_MOD_GLITCH, 0.25, true, "line history (>= 10 points)",
+    [ENG_MOD_HURST] = {"hurst", ENG_MOD_GLITCH, mod_hurst, 0.25, true, "line history (>= 10 points)",
                        "Hurst exponent regime of the line history"},
-    [ENG_MOD_KP] = {"kp_index", ENG_MOD_GLITCH, 0.33, true, "Kp index, else the date",
+    [ENG_MOD_KP] = {"kp_index", ENG_MOD_GLITCH, mod_kp, 0.33, true, "Kp index, else the date",
                     "geomagnetic Kp index, or the date-seeded Schumann fallback"},
-    [ENG_MOD_GOLDEN_RATIO] = {"golden_ratio", ENG_MOD_GLITCH, 0.04, true, "line",
+    [ENG_MOD_GOLDEN_RATIO] = {"golden_ratio", ENG_MOD_GLITCH, mod_golden_ratio, 0.04, true, "line",
                               "line near phi multiples"},
-    [ENG_MOD_PRIME] = {"prime_resonance", ENG_MOD_GLITCH, 0.03, true, "line",
+    [ENG_MOD_PRIME] = {"prime_resonance", ENG_MOD_GLITCH, mod_prime, 0.03, true, "line",
                        "prime numbers in the line"},
-    [ENG_MOD_SYMMETRY] = {"symmetry", ENG_MOD_GLITCH, 0.03, true, "line",
+    [ENG_MOD_SYMMETRY] = {"symmetry", ENG_MOD_GLITCH, mod_symmetry, 0.03, true, "line",
                           "numerical symmetry of the line's digits"},
-    [ENG_MOD_LUNAR] = {"lunar_intensity", ENG_MOD_PHASE8, 1.0, true, "commence time (totals)",
+    [ENG_MOD_LUNAR] = {"lunar_intensity", ENG_MOD_PHASE8, mod_lunar, 1.0, true, "commence time (totals)",
                        "full/new moon against Over/Under"},
-    [ENG_MOD_MERCURY] = {"mercury_retrograde", ENG_MOD_PHASE8, 1.0, true, "game date",
+    [ENG_MOD_MERCURY] = {"mercury_retrograde", ENG_MOD_PHASE8, mod_mercury, 1.0, true, "game date",
                          "Mercury retrograde and its shadows"},
-    [ENG_MOD_RIVALRY] = {"rivalry", ENG_MOD_PHASE8, 1.0, true, "team names (totals)",
+    [ENG_MOD_RIVALRY] = {"rivalry", ENG_MOD_PHASE8, mod_rivalry, 1.0, true, "team names (totals)",
                          "rivalry table: rivals play under"},
-    [ENG_MOD_STREAK] = {"streak", ENG_MOD_PHASE8, 1.0, true, "the picked team's streak",
+    [ENG_MOD_STREAK] = {"streak", ENG_MOD_PHASE8, mod_streak, 1.0, true, "the picked team's streak",
                         "streak momentum and regression"},
-    [ENG_MOD_SOLAR_FLARE] = {"solar_flare", ENG_MOD_PHASE8, 1.0, true, "X-ray flux or Kp",
+    [ENG_MOD_SOLAR_FLARE] = {"solar_flare", ENG_MOD_PHASE8, mod_solar_flare, 1.0, true, "X-ray flux or Kp",
                              "solar flare class"},
 };
 
@@ -181,6 +189,337 @@ sv_err_t eng_score_conf_from_cfg(eng_score_conf_t *sc, const cfg_t *cfg, char *e
 }
 
 /* ---- the pipeline ---- */
+
+/* What the module functions read (struct eng_mod_ctx of score.h). */
+typedef struct eng_mod_ctx {
+    const eng_score_in_t *in;
+    const eng_score_game_t *g;
+    const eng_score_line_t *ln;
+    eng_why_t *why;
+    eng_score_kind_t kind;
+    bool prop, over, orig;
+    int64_t now_ms;                    /* the scoring's "now" (D1: commence time) */
+    double spread, total, prop_line;   /* the §0 inputs */
+    eng_glitch_sig_t gs[ENG_GLITCH__CNT]; /* GLITCH signals, filled before the aggregate */
+    double gw[ENG_GLITCH__CNT];        /* their weights */
+    eng_phase8_in_t p8;                /* Phase 8 signals, filled before the sum */
+    double *glitch10;                  /* out: GLITCH ×10 */
+} mod_ctx_t;
+
+static bool sport_is(const char *sport, const char *a);
+static int64_t eng_cal_days_floor(int64_t ms);
+
+/* Core (weighted) modules: the value before the weight. */
+static double mod_numerology(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    const eng_score_in_t *in = c->in;
+    eng_num_in_t ni = {c->now_ms, c->prop ? in->player : NULL, in->has_birth, in->birth_day,
+                       c->prop_line, c->spread, NULL};
+    char gs[3 * 256 + 1];
+
+    UNUSED(present);
+    UNUSED(triggered);
+    snprintf(gs, sizeof(gs), "%s%s%s", in->home, in->away, c->prop ? in->player : "");
+    ni.game_str = gs;
+    return eng_numerology(&ni, c->why);
+}
+
+static double mod_astro(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return c->why || c->in->has_now ? eng_astro(c->now_ms, NULL, c->why) : c->g->astro;
+}
+
+static double mod_fib(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return c->ln->fib;
+}
+
+static double mod_vortex(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return c->ln->vortex;
+}
+
+static double mod_daily_edge(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    if (c->why || c->in->has_now)
+        return eng_daily_edge(eng_daily_energy(c->now_ms, c->why));
+    return c->g->daily;
+}
+
+/* Boosts. */
+static double mod_trap(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return c->orig || c->prop ? 0.0 : c->ln->trap; /* inert in the original (D4) */
+}
+
+static double mod_glitch_adj(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return eng_glitch(c->gs, c->gw, c->glitch10, c->why);
+}
+
+static double mod_vortex_energy(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return c->ln->vortex_energy;
+}
+
+/* Game picks (not moneylines) with the season's range of the line. */
+static double mod_fib_retracement(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    const eng_score_in_t *in = c->in;
+
+    UNUSED(present);
+    UNUSED(triggered);
+    if (c->prop || !in->has_season_range || c->kind == ENG_SCORE_ML)
+        return 0.0;
+    return eng_fib_retracement(c->kind == ENG_SCORE_SPREAD ? fabs(c->spread) : c->total,
+                               in->season_low, in->season_high, c->why);
+}
+
+static double mod_biorhythm(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    if (!c->prop || !c->in->has_birth)
+        return 0.0;
+    return eng_biorhythm(c->in->birth_day, c->g->day, NULL, NULL, NULL, NULL, c->why);
+}
+
+static double mod_gann(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return c->prop ? 0.0 : c->ln->gann;
+}
+
+static double mod_founders_echo(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    if (c->prop)
+        return 0.0;
+    return c->why ? eng_founders_echo(c->in->home, c->in->away, c->g->year, c->why)
+                  : c->g->founders;
+}
+
+/* Off by default, as the original's STADIUM_ENABLED; applied once (the original's second
+ * addition is a bug, docs/scoring.md). */
+static double mod_altitude(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    if (c->prop || !(sport_is(c->in->sport, "nfl") || sport_is(c->in->sport, "mlb")))
+        return 0.0;
+    return eng_altitude(c->in->sport, c->in->home, NULL);
+}
+
+static double mod_phase8_sum(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return eng_phase8(&c->p8, c->why);
+}
+
+static double mod_surface(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    if (c->prop || !(sport_is(c->in->sport, "nfl") || sport_is(c->in->sport, "mlb")))
+        return 0.0;
+    return eng_surface(c->in->sport, c->in->home, c->in->market, c->in->side, c->why);
+}
+
+/* MLB; pitcher markets (names with "pitcher" or "strikeout") take the pitcher rule. */
+static double mod_park_factor(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    const char *mkt = c->in->market;
+
+    UNUSED(present);
+    UNUSED(triggered);
+    if (!sport_is(c->in->sport, "mlb"))
+        return 0.0;
+    return eng_park_factor(c->in->home, !strstr(mkt, "pitcher") && !strstr(mkt, "strikeout"),
+                           c->prop_line, c->why);
+}
+
+/* GLITCH signals: the score 0..1; present false leaves the average. */
+static double mod_chrome(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    if (!c->prop || !c->in->has_birth) {
+        *present = false;
+        return 0.0;
+    }
+    return eng_chrome(c->in->birth_day, c->g->day, triggered, c->why);
+}
+
+static double mod_void_moon(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    bool v = c->g->void_moon;
+
+    UNUSED(present);
+    if (c->in->has_now) /* the original: the game's date at the request's time of day */
+        v = eng_moon_void(c->g->day * 86400000 +
+                              (c->now_ms - eng_cal_days_floor(c->now_ms) * 86400000),
+                          NULL);
+    *triggered = v;
+    if (v)
+        eng_why_add(c->why, "void moon: the moon is void of course at game time");
+    return v ? 0.3 : 0.7;
+}
+
+static double mod_noosphere(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    if (!c->in->has_noosphere) {
+        *present = false;
+        return 0.0;
+    }
+    *triggered = c->in->noosphere_velocity != 0.0;
+    return 0.5 + 0.3 * c->in->noosphere_velocity;
+}
+
+/* Present from 10 snapshots; the newest 30 are read (the original's DB query). */
+static double mod_hurst(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    const eng_score_in_t *in = c->in;
+    const char *regime = NULL;
+    int n;
+    double h;
+
+    if (in->history_n < 10) {
+        *present = false;
+        return 0.0;
+    }
+    n = in->history_n > 30 ? 30 : in->history_n;
+    h = eng_hurst(in->history + (in->history_n - n), n, &regime);
+    *triggered = strcmp(regime, "RANDOM_WALK") != 0;
+    eng_why_add(c->why, "hurst: H %.3f over %d points, %s", h, n, regime);
+    return eng_hurst_glitch_score(h);
+}
+
+/* The Kp index when a reading exists, else the date-seeded Schumann fallback. */
+static double mod_kp(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    const char *st = c->g->schumann_status;
+    double v;
+
+    UNUSED(present);
+    if (c->in->has_kp) {
+        *triggered = eng_kp_triggered(c->in->kp);
+        return eng_kp_score(c->in->kp);
+    }
+    v = c->why ? eng_schumann(c->g->day, &st, NULL, c->why) : c->g->schumann;
+    *triggered = eng_schumann_triggered(st);
+    return v;
+}
+
+static double mod_golden_ratio(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    *present = c->ln->has_p;
+    *triggered = c->ln->golden_t;
+    return c->ln->golden;
+}
+
+static double mod_prime(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    *present = c->ln->has_p;
+    *triggered = c->ln->prime_t;
+    return c->ln->prime;
+}
+
+static double mod_symmetry(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    *present = c->ln->has_p;
+    *triggered = c->ln->symmetry_t;
+    return c->ln->symmetry;
+}
+
+/* Phase 8 signals: their values, summed (and clamped) by phase8. */
+static double mod_lunar(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    if (c->kind != ENG_SCORE_TOTAL)
+        return 0.0;
+    return eng_lunar_intensity(c->g->moon_phase, true, c->over, triggered, c->why);
+}
+
+static double mod_mercury(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    UNUSED(triggered);
+    return c->why ? eng_mercury_phase8(c->g->day, c->why) : c->g->mercury;
+}
+
+static double mod_rivalry(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    const char *pair = NULL;
+    double v;
+
+    UNUSED(present);
+    if (c->kind != ENG_SCORE_TOTAL || !c->g->rivalry)
+        return 0.0;
+    v = eng_rivalry_value(c->g->rivalry, c->over);
+    *triggered = true;
+    if (c->why) {
+        eng_rivalry(c->in->sport, c->in->home, c->in->away, &pair);
+        eng_why_add(c->why, "rivalry: %s (%s) %s %+.2f", pair ? pair : "",
+                    c->g->rivalry == 2 ? "HIGH" : "MEDIUM", c->over ? "Over" : "Under", v);
+    }
+    return v;
+}
+
+static double mod_streak(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    return c->in->streak ? eng_streak_momentum(c->in->streak, true, triggered) : 0.0;
+}
+
+static double mod_solar_flare(const mod_ctx_t *c, bool *present, bool *triggered)
+{
+    UNUSED(present);
+    return eng_solar_flare(c->in->has_xray, c->in->xray_flux, c->in->has_kp, c->in->kp,
+                           triggered);
+}
+
+/* The GLITCH slot of a GLITCH module. */
+static int mod_glitch_slot(int m)
+{
+    switch (m) {
+    case ENG_MOD_CHROME: return ENG_GLITCH_CHROME;
+    case ENG_MOD_VOID_MOON: return ENG_GLITCH_VOID;
+    case ENG_MOD_NOOSPHERE: return ENG_GLITCH_NOOSPHERE;
+    case ENG_MOD_HURST: return ENG_GLITCH_HURST;
+    case ENG_MOD_KP: return ENG_GLITCH_KP;
+    case ENG_MOD_GOLDEN_RATIO: return ENG_GLITCH_GOLDEN;
+    case ENG_MOD_PRIME: return ENG_GLITCH_PRIME;
+    default: return ENG_GLITCH_SYMMETRY;
+    }
+}
+
+/* Store a Phase 8 module's weighted value in its field. */
+static void mod_phase8_set(eng_phase8_in_t *p8, eng_mod_t m, double v)
+{
+    switch (m) {
+    case ENG_MOD_LUNAR: p8->lunar = v; break;
+    case ENG_MOD_MERCURY: p8->mercury = v; break;
+    case ENG_MOD_RIVALRY: p8->rivalry = v; break;
+    case ENG_MOD_STREAK: p8->streak = v; break;
+    default: p8->solar = v; break;
+    }
+}
+
 
 eng_score_kind_t eng_score_kind(const char *market)
 {
@@ -396,206 +735,62 @@ void eng_score_run(const eng_score_conf_t *sc, const eng_score_game_t *g,
         out->jarvis = eng_jarvis_hybrid(out->jarvis, g->day, in->home, in->away, &msrf_h, why);
     }
 
-    /* 5. esoteric: the weighted core, then the boosts in the original's order */
-    double e = 0.0, v;
-    double numer = 0.0, astro = 0.0, fib = 0.0, vortex = 0.0, daily = 0.0;
-    if (on[ENG_MOD_NUMEROLOGY]) {
-        eng_num_in_t ni = {now_ms, prop ? in->player : NULL, in->has_birth,
-                           in->birth_day, prop_line, spread, NULL};
-        char gs[3 * 256 + 1];
-        snprintf(gs, sizeof(gs), "%s%s%s", in->home, in->away, prop ? in->player : "");
-        ni.game_str = gs;
-        numer = eng_numerology(&ni, why) * w[ENG_MOD_NUMEROLOGY];
-    }
-    if (on[ENG_MOD_ASTRO])
-        astro = (why || in->has_now ? eng_astro(now_ms, NULL, why) : g->astro) * w[ENG_MOD_ASTRO];
-    if (on[ENG_MOD_FIB])
-        fib = ln->fib * w[ENG_MOD_FIB];
-    if (on[ENG_MOD_VORTEX])
-        vortex = ln->vortex * w[ENG_MOD_VORTEX];
-    if (on[ENG_MOD_DAILY_EDGE]) {
-        double d = g->daily;
-        if (why || in->has_now)
-            d = eng_daily_edge(eng_daily_energy(now_ms, why));
-        daily = d * w[ENG_MOD_DAILY_EDGE];
-    }
-    e = numer + astro + fib + vortex + daily;
-    part(out, "numerology", numer);
-    part(out, "astro", astro);
-    part(out, "fibonacci", fib);
-    part(out, "vortex", vortex);
-    part(out, "daily_edge", daily);
-
-    /* trap gate: inert in the original (D4) */
-    v = 0.0;
-    if (!orig && on[ENG_MOD_TRAP] && game_pick)
-        v = ln->trap * w[ENG_MOD_TRAP];
-    e += v;
-    part(out, "trap_gate", v);
-
-    /* GLITCH */
-    eng_glitch_sig_t gs[ENG_GLITCH__CNT];
-    double gw[ENG_GLITCH__CNT];
-    static const eng_mod_t gmod[ENG_GLITCH__CNT] = {
-        [ENG_GLITCH_CHROME] = ENG_MOD_CHROME,       [ENG_GLITCH_VOID] = ENG_MOD_VOID_MOON,
-        [ENG_GLITCH_NOOSPHERE] = ENG_MOD_NOOSPHERE, [ENG_GLITCH_HURST] = ENG_MOD_HURST,
-        [ENG_GLITCH_KP] = ENG_MOD_KP,               [ENG_GLITCH_GOLDEN] = ENG_MOD_GOLDEN_RATIO,
-        [ENG_GLITCH_PRIME] = ENG_MOD_PRIME,         [ENG_GLITCH_SYMMETRY] = ENG_MOD_SYMMETRY,
-    };
-    memset(gs, 0, sizeof(gs));
-    if (prop && in->has_birth) {
-        gs[ENG_GLITCH_CHROME].present = true;
-        gs[ENG_GLITCH_CHROME].score =
-            eng_chrome(in->birth_day, g->day, &gs[ENG_GLITCH_CHROME].triggered, why);
-    }
-    gs[ENG_GLITCH_VOID].present = true;
-    bool voidm = g->void_moon;
-    if (in->has_now) /* the original: the game's date at the request's time of day */
-        voidm = eng_moon_void(g->day * 86400000 + (now_ms - eng_cal_days_floor(now_ms) * 86400000),
-                              NULL);
-    gs[ENG_GLITCH_VOID].score = voidm ? 0.3 : 0.7;
-    gs[ENG_GLITCH_VOID].triggered = voidm;
-    if (voidm)
-        eng_why_add(why, "void moon: the moon is void of course at game time");
-    if (in->has_noosphere) {
-        gs[ENG_GLITCH_NOOSPHERE].present = true;
-        gs[ENG_GLITCH_NOOSPHERE].score = 0.5 + 0.3 * in->noosphere_velocity;
-        gs[ENG_GLITCH_NOOSPHERE].triggered = in->noosphere_velocity != 0.0;
-    }
-    if (in->history_n >= 10) {
-        const char *regime = NULL;
-        int n = in->history_n > 30 ? 30 : in->history_n;
-        double h = eng_hurst(in->history + (in->history_n - n), n, &regime);
-        gs[ENG_GLITCH_HURST].present = true;
-        gs[ENG_GLITCH_HURST].score = eng_hurst_glitch_score(h);
-        gs[ENG_GLITCH_HURST].triggered = strcmp(regime, "RANDOM_WALK") != 0;
-        eng_why_add(why, "hurst: H %.3f over %d points, %s", h, n, regime);
-    }
-    gs[ENG_GLITCH_KP].present = true;
-    if (in->has_kp) {
-        gs[ENG_GLITCH_KP].score = eng_kp_score(in->kp);
-        gs[ENG_GLITCH_KP].triggered = eng_kp_triggered(in->kp);
-    } else {
-        const char *st = g->schumann_status;
-        gs[ENG_GLITCH_KP].score = why ? eng_schumann(g->day, &st, NULL, why) : g->schumann;
-        gs[ENG_GLITCH_KP].triggered = eng_schumann_triggered(st);
-    }
-    if (ln->has_p) {
-        gs[ENG_GLITCH_GOLDEN] = (eng_glitch_sig_t){true, ln->golden, ln->golden_t};
-        gs[ENG_GLITCH_PRIME] = (eng_glitch_sig_t){true, ln->prime, ln->prime_t};
-        gs[ENG_GLITCH_SYMMETRY] = (eng_glitch_sig_t){true, ln->symmetry, ln->symmetry_t};
-    }
-    for (int i = 0; i < ENG_GLITCH__CNT; i++) {
-        gw[i] = w[gmod[i]];
-        if (!on[gmod[i]])
-            gs[i].present = false;
-        if (gs[i].present)
-            part(out, eng_score_modules()[gmod[i]].name, gs[i].score);
-    }
-    v = on[ENG_MOD_GLITCH_ADJ] ? eng_glitch(gs, gw, &out->glitch10, why) * w[ENG_MOD_GLITCH_ADJ]
-                               : 0.0;
-    e += v;
-    part(out, "glitch", v);
-
-    /* vortex energy */
-    v = 0.0;
-    if (on[ENG_MOD_VORTEX_ENERGY])
-        v = ln->vortex_energy * w[ENG_MOD_VORTEX_ENERGY];
-    e += v;
-    part(out, "vortex_energy", v);
-
-    /* Fibonacci retracement: game picks with the season's range of the line */
-    v = 0.0;
-    if (on[ENG_MOD_FIB_RETRACEMENT] && game_pick && in->has_season_range &&
-        kind != ENG_SCORE_ML)
-        v = eng_fib_retracement(kind == ENG_SCORE_SPREAD ? fabs(spread) : total, in->season_low,
-                                in->season_high, why) *
-            w[ENG_MOD_FIB_RETRACEMENT];
-    e += v;
-    part(out, "fib_retracement", v);
-
-    /* biorhythm: props with a birth date */
-    v = 0.0;
-    if (on[ENG_MOD_BIORHYTHM] && prop && in->has_birth)
-        v = eng_biorhythm(in->birth_day, g->day, NULL, NULL, NULL, NULL, why) *
-            w[ENG_MOD_BIORHYTHM];
-    e += v;
-    part(out, "biorhythm", v);
-
-    /* Gann: game picks with spread and total */
-    v = 0.0;
-    if (on[ENG_MOD_GANN] && game_pick)
-        v = ln->gann * w[ENG_MOD_GANN];
-    e += v;
-    part(out, "gann", v);
-
-    /* Founder's Echo: game picks */
-    v = 0.0;
-    if (on[ENG_MOD_FOUNDERS_ECHO] && game_pick) {
-        v = (why ? eng_founders_echo(in->home, in->away, g->year, why) : g->founders) *
-            w[ENG_MOD_FOUNDERS_ECHO];
-    }
-    e += v;
-    part(out, "founders_echo", v);
-
-    /* altitude (off by default, as the original's STADIUM_ENABLED; applied once: the original's
-     * second addition is a bug, docs/scoring.md) */
-    v = 0.0;
-    if (on[ENG_MOD_ALTITUDE] && game_pick &&
-        (sport_is(in->sport, "nfl") || sport_is(in->sport, "mlb")))
-        v = eng_altitude(in->sport, in->home, NULL) * w[ENG_MOD_ALTITUDE];
-    e += v;
-    part(out, "altitude", v);
-
-    /* Phase 8 */
-    eng_phase8_in_t p8 = {0, 0, 0, 0, 0};
-    bool trig;
-    if (on[ENG_MOD_LUNAR] && kind == ENG_SCORE_TOTAL)
-        p8.lunar = eng_lunar_intensity(g->moon_phase, true, over, &trig, why) * w[ENG_MOD_LUNAR];
-    if (on[ENG_MOD_MERCURY])
-        p8.mercury = (why ? eng_mercury_phase8(g->day, why) : g->mercury) * w[ENG_MOD_MERCURY];
-    if (on[ENG_MOD_RIVALRY] && kind == ENG_SCORE_TOTAL && g->rivalry) {
-        p8.rivalry = eng_rivalry_value(g->rivalry, over) * w[ENG_MOD_RIVALRY];
-        if (why) {
-            const char *pair = NULL;
-            eng_rivalry(in->sport, in->home, in->away, &pair);
-            eng_why_add(why, "rivalry: %s (%s) %s %+.2f", pair ? pair : "",
-                        g->rivalry == 2 ? "HIGH" : "MEDIUM", over ? "Over" : "Under",
-                        p8.rivalry);
+    /* 5. esoteric: the registry's signals (GLITCH, Phase 8) first, then the weighted core and
+     * the boosts in table order, which is the original's order of additions */
+    mod_ctx_t mc;
+    memset(&mc, 0, sizeof(mc));
+    mc.in = in;
+    mc.g = g;
+    mc.ln = ln;
+    mc.why = why;
+    mc.kind = kind;
+    mc.prop = prop;
+    mc.over = over;
+    mc.orig = orig;
+    mc.now_ms = now_ms;
+    mc.spread = spread;
+    mc.total = total;
+    mc.prop_line = prop_line;
+    mc.glitch10 = &out->glitch10;
+    const eng_mod_def_t *md = eng_score_modules();
+    double vals[ENG_MOD__CNT], e = 0.0, park = 0.0;
+    bool pres[ENG_MOD__CNT];
+    for (int m = 0; m < ENG_MOD__CNT; m++) {
+        bool present = true, trig = false;
+        vals[m] = 0.0;
+        pres[m] = false;
+        if (!on[m] || (md[m].group != ENG_MOD_GLITCH && md[m].group != ENG_MOD_PHASE8))
+            continue;
+        double v = md[m].fn(&mc, &present, &trig);
+        if (md[m].group == ENG_MOD_GLITCH) {
+            int slot = mod_glitch_slot(m);
+            if (present)
+                mc.gs[slot] = (eng_glitch_sig_t){true, v, trig};
+            mc.gw[slot] = w[m];
+            vals[m] = v;
+            pres[m] = present;
+        } else {
+            vals[m] = v * w[m];
+            pres[m] = true;
+            mod_phase8_set(&mc.p8, (eng_mod_t)m, vals[m]);
         }
     }
-    if (on[ENG_MOD_STREAK] && in->streak != 0)
-        p8.streak = eng_streak_momentum(in->streak, true, &trig) * w[ENG_MOD_STREAK];
-    if (on[ENG_MOD_SOLAR_FLARE])
-        p8.solar = eng_solar_flare(in->has_xray, in->xray_flux, in->has_kp, in->kp, &trig) *
-                   w[ENG_MOD_SOLAR_FLARE];
-    part(out, "lunar_intensity", p8.lunar);
-    part(out, "mercury_retrograde", p8.mercury);
-    part(out, "rivalry", p8.rivalry);
-    part(out, "streak", p8.streak);
-    part(out, "solar_flare", p8.solar);
-    v = on[ENG_MOD_PHASE8_SUM] ? eng_phase8(&p8, why) * w[ENG_MOD_PHASE8_SUM] : 0.0;
-    e += v;
-    part(out, "phase8", v);
-
-    /* surface: NFL/MLB game picks */
-    v = 0.0;
-    if (on[ENG_MOD_SURFACE] && game_pick &&
-        (sport_is(in->sport, "nfl") || sport_is(in->sport, "mlb")))
-        v = eng_surface(in->sport, in->home, in->market, in->side, why) * w[ENG_MOD_SURFACE];
-    e += v;
-    part(out, "surface", v);
-
-    /* MLB park factor: before BASE in Savant (D5), after BASE in the original */
-    double park = 0.0;
-    if (on[ENG_MOD_PARK_FACTOR] && sport_is(in->sport, "mlb"))
-        park = eng_park_factor(in->home, strstr(in->market, "pitcher") == NULL &&
-                                             strstr(in->market, "strikeout") == NULL,
-                               prop_line, why) *
-               w[ENG_MOD_PARK_FACTOR];
-    part(out, "park_factor", park);
-    if (!orig)
-        e += park;
+    for (int m = 0; m < ENG_MOD__CNT; m++) {
+        bool present = true, trig = false;
+        if (md[m].group == ENG_MOD_GLITCH || md[m].group == ENG_MOD_PHASE8)
+            continue;
+        pres[m] = true;
+        if (!on[m])
+            continue;
+        vals[m] = md[m].fn(&mc, &present, &trig) * w[m];
+        if (m == ENG_MOD_PARK_FACTOR && orig) /* D5: the original adds it after BASE */
+            park = vals[m];
+        else
+            e += vals[m];
+    }
+    for (int m = 0; m < ENG_MOD__CNT; m++)
+        if (pres[m])
+            part(out, md[m].name, vals[m]);
     out->esoteric = e < 0.0 ? 0.0 : e > 10.0 ? 10.0 : e;
     double esoteric_gates = orig ? out->esoteric + park : out->esoteric;
 

@@ -78,10 +78,20 @@ typedef enum eng_mod {
     ENG_MOD__CNT,
 } eng_mod_t;
 
+struct eng_mod_ctx; /* what a module reads: the candidate, its cached parts, the reasons */
+
+/**
+ * A module's function: its value before the weight (0 when it does not apply). present is set
+ * to false when the module does not apply to the candidate (a GLITCH signal then leaves the
+ * average); triggered when it fired (GLITCH signals, reported in reasons).
+ */
+typedef double eng_mod_fn(const struct eng_mod_ctx *ctx, bool *present, bool *triggered);
+
 /* One row of the registry. */
 typedef struct eng_mod_def {
     const char *name;     /* config and output name, e.g. "numerology" */
     eng_mod_group_t group;
+    eng_mod_fn *fn;       /* computes it */
     double weight;        /* default weight */
     bool enabled;         /* on by default */
     const char *inputs;   /* what it reads, for docs and --help */

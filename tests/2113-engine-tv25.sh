@@ -9,7 +9,7 @@
 #   Celtics +5.5: research 8.5, BASE 7.24762, MODERATE +0.3, Jason -0.5, hook -0.10
 #                 -> FINAL 6.94862, EDGE_LEAN
 # A live update of the game (score, clock) changes no input of the scores, so it emits nothing;
-# a new splits record re-scores the game's candidates.
+# a new splits record re-scores the game's candidates. savant-top shows them best first.
 . "$(dirname "$0")/lib.sh"
 start_broker --partitions 2
 X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2113 -X kafka.session_timeout_ms=3000 -X score.ai_default=7)
@@ -38,6 +38,16 @@ want_lal='["Los Angeles Lakers",-5.5,7,1,5,5.1508,7,7.4236200000000006,"EDGE_LEA
 want_bos='["Boston Celtics",5.5,7,1,8.5,5.1508,7,6.94862,"EDGE_LEAN","MODERATE"]'
 settled() {  [ "$(last "$LAL")" = "$want_lal" ] && [ "$(last "$BOS")" = "$want_bos" ]; }
 wait_for 40 settled || { cat "$TMP/engine.log" >&2; fail "TV25 through the engine: got $(last "$LAL") and $(last "$BOS")"; }
+
+# savant-top shows the two candidates, best first
+"$BIN/savant-top" -b "$BROKERS" --once -n 5 >"$TMP/top"
+sed -n '3,$p' "$TMP/top" >"$TMP/top.rows"
+cat >"$TMP/top.exp" <<'X'
+GAME                       MARKET        SIDE                         BEST PRICE           P_FAIR  FINAL TIER           CONFLUENCE
+tv25                       spreads       Los Angeles Lakers -5.5      -110 @ alpha          0.500   7.42 EDGE_LEAN      STRONG
+tv25                       spreads       Boston Celtics +5.5          -110 @ alpha          0.500   6.95 EDGE_LEAN      MODERATE
+X
+assert_files_eq "savant-top --once" "$TMP/top.exp" "$TMP/top.rows"
 
 # a live update: nothing to re-score
 n0=$(scores | grep -c .)

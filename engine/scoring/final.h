@@ -45,16 +45,16 @@
 #include "why.h"
 
 /** Candidate market kinds for Jason Sim. */
-enum eng_market { ENG_MKT_SPREAD = 0, ENG_MKT_ML = 1, ENG_MKT_TOTAL = 2, ENG_MKT_PROP = 3 };
+enum eng_final_mkt { ENG_MKT_SPREAD = 0, ENG_MKT_ML = 1, ENG_MKT_TOTAL = 2, ENG_MKT_PROP = 3 };
 
 /** Props injury handling (§7.3 step 5). */
-enum eng_injury { ENG_INJURY_NONE = 0, ENG_INJURY_DOWNGRADE = 1, ENG_INJURY_DROP = 2 };
+enum eng_final_injury { ENG_INJURY_NONE = 0, ENG_INJURY_DOWNGRADE = 1, ENG_INJURY_DROP = 2 };
 
 /**
  * @brief Jason Sim boost (§7.7, fallback without BallDontLie). SPREAD/ML: win% >= 61 → +0.8;
  *        else win% <= 52 and base < 7.2 → −1.5 (blocked); else win% <= 55 → −0.5; else 0.
  *        TOTAL/PROP → 0. TV22.
- * @param market enum eng_market
+ * @param market enum eng_final_mkt
  * @param pick_home the candidate picks the home team (used only in Savant mode)
  * @param spread the candidate's own point (picked team's view); 0 for moneylines
  * @param base BASE of the candidate
@@ -181,7 +181,7 @@ int eng_tier_confidence(const char *tier, const char **label);
 /**
  * @brief Props injury status (case-insensitive): OUT, DOUBTFUL, SUSPENDED, DNP, INACTIVE → DROP;
  *        QUESTIONABLE, PROBABLE, GTD → DOWNGRADE (eng_tier_down once); anything else NONE.
- * @returns enum eng_injury
+ * @returns enum eng_final_injury
  */
 int eng_injury_status(const char *status);
 

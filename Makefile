@@ -123,8 +123,11 @@ fuzz-build:
 	        $(FUZZ_BUILD)/obj/libsavant.a $(PKG_LIBS) -lm -lpthread; \
 	done
 
+# The main job: broker, Redis, PostgreSQL, engine and the simulator, with a live view (ops/demo).
+# DEMO_SECONDS=N stops it by itself after N seconds.
 demo: deps
-	@echo "make demo: not yet available — the demo arrives with the feeds/replay issue (see README)"
+	@$(MAKE) --no-print-directory all
+	@SAVANT_BIN_DIR=$(abspath $(BIN)) ops/demo
 
 # Benchmarks: programs under tests/bench, measured here and recorded in docs/performance.md.
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))

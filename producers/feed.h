@@ -65,6 +65,12 @@ void feed_sim_conf_init(feed_sim_conf_t *conf);
 sv_err_t feed_sim_run(const feed_sim_conf_t *conf, feed_emit_fn *emit, void *arg,
                       feed_stats_t *st, char *errstr, size_t errstr_size);
 
+/* The simulator's fixed counts per game (docs/feeds.md gives every counting rule). */
+#define FEED_SIM_SHOCKS 2        /* news shocks before each game */
+#define FEED_SIM_DRIFTS 4        /* single-market retail re-quotes per game (books > 2) */
+#define FEED_SIM_GAMES_MAX 1000  /* largest --games */
+#define FEED_SIM_BOOKS_MAX 16    /* largest --books */
+
 /* --- adapters (feed_oddsapi.c, feed_csv.c) --- */
 
 /**

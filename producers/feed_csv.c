@@ -762,7 +762,7 @@ static sv_err_t csv_emit_all(csv_file_t *f)
         return SV_ERR_NOMEM;
     for (size_t i = 0; i < f->nrows; i++) {
         const csv_row_t *r = &f->rows[i];
-        const double *px = f->px + i * (size_t)f->ntriples * 3;
+        const double *px = f->px ? f->px + i * (size_t)f->ntriples * 3 : NULL;
         items[n] = (csv_item_t){r->commence - CSV_OPEN_BEFORE_MS, n, i, CSV_ITEM_SCHEDULED, -1};
         n++;
         for (int t = 0; t < f->ntriples; t++) {
@@ -878,8 +878,10 @@ sv_err_t feed_csv_file(const char *path, feed_emit_fn *emit, feed_report_fn *rep
             rc = SV_ERR_NOMEM;
             goto out;
         }
-        if (!csv_row(f, &rec, &f->rows[f->nrows], f->px + f->nrows * (size_t)f->ntriples * 3,
-                     why, sizeof(why))) {
+        /* px is NULL while the header has no book columns (nothing to index) */
+        if (!csv_row(f, &rec, &f->rows[f->nrows],
+                     f->px ? f->px + f->nrows * (size_t)f->ntriples * 3 : NULL, why,
+                     sizeof(why))) {
             f->st->skipped++;
             csv_reportf(f, rec.line, "%s", why);
             continue;

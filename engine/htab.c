@@ -21,6 +21,30 @@ static uint64_t avalanche(uint64_t x)
     return x;
 }
 
+/* The t < 8 bytes at s as a little-endian word, zero-extended (what copying them into a zeroed
+ * word gives on a little-endian host) without a variable-length memcpy, which gcc made a call:
+ * two overlapping loads for 4..7 bytes, three byte loads for 1..3. */
+static inline uint64_t tail_word(const char *s, size_t t)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const unsigned char *u = (const unsigned char *)s;
+    if (t >= 4) {
+        uint32_t a, b;
+        memcpy(&a, u, sizeof(a));
+        memcpy(&b, u + t - 4, sizeof(b));
+        return (uint64_t)a | (uint64_t)b << (8 * (t - 4));
+    }
+    if (t)
+        return (uint64_t)u[0] | (uint64_t)u[t / 2] << (8 * (t / 2)) |
+               (uint64_t)u[t - 1] << (8 * (t - 1));
+    return 0;
+#else
+    uint64_t w = 0;
+    memcpy(&w, s, t);
+    return w;
+#endif
+}
+
 uint64_t eng_htab_hash_str(uint64_t seed, const char *s)
 {
     size_t n = strlen(s), i = 0;
@@ -30,8 +54,7 @@ uint64_t eng_htab_hash_str(uint64_t seed, const char *s)
         h = (h ^ w) * MIX_K;
         h ^= h >> 29;
     }
-    w = 0;
-    memcpy(&w, s + i, n - i);
+    w = tail_word(s + i, n - i);
     h = (h ^ w ^ 0xFF) * MIX_K; /* 0xFF: the end of one string, so "ab"+"c" != "a"+"bc" */
     return avalanche(h);
 }
@@ -46,8 +69,7 @@ static inline uint64_t mix_str(uint64_t h, const char *s)
         h = (h ^ w) * MIX_K;
         h ^= h >> 29;
     }
-    w = 0;
-    memcpy(&w, s + i, n - i);
+    w = tail_word(s + i, n - i);
     h = (h ^ w ^ ((uint64_t)n << 56 | 0xFF)) * MIX_K;
     return h ^ (h >> 29);
 }

@@ -294,15 +294,23 @@ static inline __attribute__((always_inline)) bool str_ok(const wire_field_t *f, 
     if (f->kind == WK_DATE)
         return date_valid(s, n, &why);
     if (f->kind == WK_ID || f->kind == WK_PLAIN || f->kind == WK_KEYNAME) {
+#define STR_BAD8(x)                                                                                \
+    (f->kind == WK_ID ? SWAR_LT(x, 0x20) | SWAR_GT(x, 0x7e) | SWAR_EQ(x, '|')                      \
+                      : SWAR_LT(x, 1) | ((x) & SWAR_HIGH) | /* UTF-8: byte loop */                 \
+                            (f->kind == WK_KEYNAME ? SWAR_EQ(x, '|') : 0))
         for (uint64_t x; k + 8 <= n; k += 8) {
             memcpy(&x, u + k, sizeof(x));
-            if (f->kind == WK_ID ? SWAR_LT(x, 0x20) | SWAR_GT(x, 0x7e) | SWAR_EQ(x, '|')
-                                 : SWAR_LT(x, 1) | (x & SWAR_HIGH) | /* UTF-8: byte loop */
-                                       (f->kind == WK_KEYNAME ? SWAR_EQ(x, '|') : 0)) {
+            if (STR_BAD8(x)) {
                 k = 0; /* the byte loop judges the whole string */
                 break;
             }
         }
+        if (k && k < n) { /* the rest: the last 8 bytes, overlapping what passed */
+            uint64_t x;
+            memcpy(&x, u + n - 8, sizeof(x));
+            k = STR_BAD8(x) ? 0 : n;
+        }
+#undef STR_BAD8
     }
     for (; k < n; k++) {
         all &= chr_class[u[k]];
@@ -821,12 +829,22 @@ static inline int key_expected(wire_mp_reader_t *r, const wire_schema_t *s, size
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const wire_index_t *ix = s->ix;
-    uint64_t a[2];
+    uint64_t a0, a1; /* two scalars, not an array: a 16-byte copy read back in halves stalled */
 
-    if (k >= s->nfields || r->end - r->p < WIRE_FNAME_SZ)
+    if (k >= s->nfields)
         return -1;
-    memcpy(a, r->p, sizeof(a));
-    if (((a[0] ^ ix->key[k].w[0]) & ix->key[k].m[0]) | ((a[1] ^ ix->key[k].w[1]) & ix->key[k].m[1]))
+    if (r->end - r->p >= WIRE_FNAME_SZ) {
+        memcpy(&a0, r->p, sizeof(a0));
+        memcpy(&a1, r->p + sizeof(a0), sizeof(a1));
+    } else { /* the last bytes: compared as read, zero-padded (the mask covers 1 + nlen) */
+        uint8_t b[WIRE_FNAME_SZ] = {0};
+        if ((size_t)(r->end - r->p) < 1 + s->fields[k].nlen)
+            return -1;
+        memcpy(b, r->p, (size_t)(r->end - r->p));
+        memcpy(&a0, b, sizeof(a0));
+        memcpy(&a1, b + sizeof(a0), sizeof(a1));
+    }
+    if (((a0 ^ ix->key[k].w[0]) & ix->key[k].m[0]) | ((a1 ^ ix->key[k].w[1]) & ix->key[k].m[1]))
         return -1;
     r->p += 1 + s->fields[k].nlen;
     return (int)k;
@@ -841,9 +859,11 @@ static sv_err_t fail_mp(wire_ctx_t *c, wire_mp_reader_t *r)
     return fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: %s", r->why ? r->why : "?");
 }
 
-/* Checks a msgpack string and copies it into a char[max + 1]. */
-static sv_err_t dec_str(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_t *v, char *dst,
-                        long idx)
+/* Checks a msgpack string and copies it into a char[max + 1]. Always inlined, like
+ * dec_field_inl(). */
+static inline __attribute__((always_inline)) sv_err_t dec_str(wire_ctx_t *c, const wire_field_t *f,
+                                                              const wire_mp_val_t *v, char *dst,
+                                                              long idx)
 {
     const char *s = (const char *)v->ptr;
 
@@ -862,8 +882,10 @@ static sv_err_t dec_str(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_
     return SV_OK;
 }
 
-/* A msgpack number as an exact int64 for an int field, range checked. */
-static sv_err_t dec_int(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_t *v, int64_t *x)
+/* A msgpack number as an exact int64 for an int field, range checked. Always inlined, like
+ * dec_field_inl(). */
+static inline __attribute__((always_inline)) sv_err_t dec_int(wire_ctx_t *c, const wire_field_t *f,
+                                                              const wire_mp_val_t *v, int64_t *x)
 {
     if (v->kind == WIRE_MP_INT) {
         *x = v->i;
@@ -878,12 +900,58 @@ static sv_err_t dec_int(wire_ctx_t *c, const wire_field_t *f, const wire_mp_val_
     return chk_int(c, f, *x);
 }
 
+/* wire_mp_next_fast() plus, inline, the integer headers of prices and times (uint8..64,
+ * int8..64); same results. For the numeric rows of dec_field_inl(). */
+static inline __attribute__((always_inline)) sv_err_t dec_next_num(wire_mp_reader_t *r,
+                                                                   wire_mp_val_t *v)
+{
+    if (r->p < r->end) {
+        uint8_t c = *r->p;
+        if (((c >= 0xcc && c <= 0xcf) || (c >= 0xd0 && c <= 0xd3)) &&
+            (size_t)(r->end - r->p) > (1u << (c & 3))) {
+            const uint8_t *q = r->p + 1;
+            uint64_t a;
+            switch (c & 3) {
+            case 0: a = q[0]; break;
+            case 1: a = (uint64_t)q[0] << 8 | q[1]; break;
+            case 2: {
+                uint32_t x;
+                memcpy(&x, q, sizeof(x));
+                a = __builtin_bswap32(x);
+                break;
+            }
+            default:
+                memcpy(&a, q, sizeof(a));
+                a = __builtin_bswap64(a);
+                break;
+            }
+            r->p += 1 + (1u << (c & 3));
+            if (c <= 0xcf) {
+                v->kind = WIRE_MP_UINT;
+                v->u = a;
+            } else {
+                v->kind = WIRE_MP_INT;
+                v->i = (c & 3) == 0 ? (int8_t)a : (c & 3) == 1 ? (int16_t)a
+                                                 : (c & 3) == 2 ? (int32_t)a : (int64_t)a;
+            }
+            return SV_OK;
+        }
+    }
+    return wire_mp_next_fast(r, v);
+}
+
 static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
                         uint32_t npairs, unsigned depth);
+static sv_err_t dec_sub(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
+                        uint32_t npairs, unsigned depth);
 
-/* Reads the value of field f (nested `depth` containers deep) into st. */
-static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t *f, void *st,
-                          unsigned depth)
+/* Reads the value of field f (nested `depth` containers deep) into st. Always inlined: the
+ * unrolled walks (dec_odds, dec_outcome) call it with constant rows, so each row's type, kind,
+ * limits and offsets fold into that field's code alone; dec_field() is the generic copy. */
+static inline __attribute__((always_inline)) sv_err_t dec_field_inl(wire_ctx_t *c,
+                                                                    wire_mp_reader_t *r,
+                                                                    const wire_field_t *f,
+                                                                    void *st, unsigned depth)
 {
     void *p = AT(uint8_t, st, f->off);
     wire_mp_val_t v;
@@ -891,7 +959,8 @@ static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t
     double d;
     sv_err_t rc = SV_OK;
 
-    if (wire_mp_next_fast(r, &v))
+    if ((f->type == WT_INT || f->type == WT_I64 || f->type == WT_DBL ? dec_next_num(r, &v)
+                                                                       : wire_mp_next_fast(r, &v)))
         return fail_mp(c, r);
     switch (f->type) {
     case WT_INT:
@@ -957,7 +1026,7 @@ static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t
         if (v.kind != WIRE_MP_MAP)
             return fail(c, SV_ERR_SCHEMA, f->name, -1, "must be a map");
         frame_push(c, f->name, -1);
-        rc = dec_map(c, r, f->sub, p, v.len, depth);
+        rc = dec_sub(c, r, f->sub, p, v.len, depth);
         c->depth--;
         if (rc)
             return rc;
@@ -980,7 +1049,7 @@ static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t
             if (e.kind != WIRE_MP_MAP)
                 return fail(c, SV_ERR_SCHEMA, f->name, (long)k, "must be a map");
             frame_push(c, f->name, (long)k);
-            rc = dec_map(c, r, f->sub, AT(uint8_t, p, k * f->sub->size), e.len, depth + 1);
+            rc = dec_sub(c, r, f->sub, AT(uint8_t, p, k * f->sub->size), e.len, depth + 1);
             c->depth--;
             if (rc)
                 return rc;
@@ -993,8 +1062,14 @@ static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t
     return SV_OK;
 }
 
+static sv_err_t dec_field(wire_ctx_t *c, wire_mp_reader_t *r, const wire_field_t *f, void *st,
+                          unsigned depth)
+{
+    return dec_field_inl(c, r, f, st, depth);
+}
+
 /* Zero value of an absent optional field. */
-static void field_clear(const wire_field_t *f, void *st)
+static inline void field_clear(const wire_field_t *f, void *st)
 {
     void *p = AT(uint8_t, st, f->off);
     switch (f->type) {
@@ -1052,55 +1127,133 @@ static sv_err_t key_read(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t
     return wire_mp_skip(r, depth + 1) ? fail_mp(c, r) : SV_OK;
 }
 
-/* Fills st from npairs key/value pairs of a map nested `depth` containers deep (its header has
- * been read), then runs the schema's cross-field rules. */
-static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
-                        uint32_t npairs, unsigned depth)
+/* What the walk of one map has done so far: pairs read, the field expected next, the fields seen
+ * and those with a value (not nil). */
+typedef struct dec_walk {
+    uint32_t i;    /* pairs read */
+    size_t next;   /* the field expected next: keys usually come in table order */
+    uint64_t seen; /* bit k: fields[k]'s key was read */
+    uint64_t got;  /* bit k: fields[k] holds a value */
+} dec_walk_t;
+
+/* The cross-field rules of a map, after its fields. */
+static inline __attribute__((always_inline)) sv_err_t dec_map_rules(wire_ctx_t *c,
+                                                                    const wire_schema_t *s,
+                                                                    void *st)
+{
+    if (s->pre && s->pre(c, st)) /* before the fields in wire_validate: wins over a held rule */
+        c->held = true;
+    else if (!c->held && s->post && s->post(c, st))
+        c->held = true;
+    return SV_OK;
+}
+
+/* The end of a map: missing required fields, absent optional ones zeroed, the cross-field
+ * rules. */
+static inline __attribute__((always_inline)) sv_err_t dec_map_end(wire_ctx_t *c,
+                                                                  const wire_schema_t *s,
+                                                                  void *st, uint64_t seen,
+                                                                  uint64_t got)
 {
     const wire_index_t *ix = s->ix;
+    uint64_t miss;
+
+    if ((miss = ix->req & ~seen))
+        return fail(c, SV_ERR_SCHEMA, s->fields[__builtin_ctzll(miss)].name, -1,
+                    "required field missing");
+    for (miss = ix->opt & ~got; miss; miss &= miss - 1)
+        field_clear(&s->fields[__builtin_ctzll(miss)], st);
+    return dec_map_rules(c, s, st);
+}
+
+/* The rest of a map from where dw left it (its presence masks are zeroed, pairs dw->i.. are
+ * unread), then its end. */
+static sv_err_t dec_map_rest(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s,
+                             void *st, uint32_t npairs, unsigned depth, dec_walk_t dw)
+{
     wire_unknown_t unk;
-    uint64_t seen = 0, got = 0, miss;
-    size_t next = 0; /* the field expected next: keys usually come in table order */
     sv_err_t rc;
 
     unk.n = 0;
-    for (unsigned m = 0; m < ix->nmasks; m++)
-        *AT(uint32_t, st, ix->mask_off[m]) = 0; /* every mask belongs to this struct */
-    for (uint32_t i = 0; i < npairs; i++) {
+    for (uint32_t i = dw.i; i < npairs; i++) {
         const wire_field_t *f;
         uint64_t bit;
         int k;
 
         /* the next row, or the one after (an optional field absent in between) */
-        if ((k = key_expected(r, s, next)) < 0 && (k = key_expected(r, s, next + 1)) < 0) {
+        if ((k = key_expected(r, s, dw.next)) < 0 && (k = key_expected(r, s, dw.next + 1)) < 0) {
             if ((rc = key_read(c, r, s, depth, &unk, &k)))
                 return rc;
             if (k < 0)
                 continue; /* unknown, skipped */
         }
         f = &s->fields[k];
-        next = (size_t)k + 1;
+        dw.next = (size_t)k + 1;
         bit = 1ull << k;
-        if (seen & bit)
+        if (dw.seen & bit)
             return fail(c, SV_ERR_DECODE, f->name, -1, "duplicate key");
-        seen |= bit;
+        dw.seen |= bit;
         if ((f->flags & WF_OPT) && r->p < r->end && *r->p == 0xc0) {
             r->p++; /* nil = absent */
             continue;
         }
         if ((rc = dec_field(c, r, f, st, depth + 1)))
             return rc;
-        got |= bit;
+        dw.got |= bit;
     }
-    if ((miss = ix->req & ~seen))
-        return fail(c, SV_ERR_SCHEMA, s->fields[__builtin_ctzll(miss)].name, -1,
-                    "required field missing");
-    for (miss = ix->opt & ~got; miss; miss &= miss - 1)
-        field_clear(&s->fields[__builtin_ctzll(miss)], st);
-    if (s->pre && s->pre(c, st)) /* before the fields in wire_validate: wins over a held rule */
-        c->held = true;
-    else if (!c->held && s->post && s->post(c, st))
-        c->held = true;
+    return dec_map_end(c, s, st, dw.seen, dw.got);
+}
+
+/* Zeroes every presence mask of a map's struct (each belongs to this struct). */
+static inline void dec_masks_zero(const wire_schema_t *s, void *st)
+{
+    const wire_index_t *ix = s->ix;
+    for (unsigned m = 0; m < ix->nmasks; m++)
+        *AT(uint32_t, st, ix->mask_off[m]) = 0;
+}
+
+/* Fills st from npairs key/value pairs of a map nested `depth` containers deep (its header has
+ * been read), then runs the schema's cross-field rules. */
+static sv_err_t dec_map(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
+                        uint32_t npairs, unsigned depth)
+{
+    dec_walk_t dw = {0, 0, 0, 0};
+    dec_masks_zero(s, st);
+    return dec_map_rest(c, r, s, st, npairs, depth, dw);
+}
+
+/*
+ * One row of an unrolled map walk (dec_odds, dec_outcome): the same steps as one pass of
+ * dec_map_rest()'s loop when the key read is fields[k]. Rows are visited in table order, and a
+ * key that is not fields[next] is tried against fields[next + 1] (the next row) before the walk
+ * gives up and dec_map_rest() takes over from the same place (*bail), with the key still unread.
+ */
+static inline __attribute__((always_inline)) sv_err_t dec_row(wire_ctx_t *c, wire_mp_reader_t *r,
+                                                              const wire_schema_t *s,
+                                                              const wire_field_t *f, size_t k,
+                                                              void *st, uint32_t npairs,
+                                                              unsigned depth, dec_walk_t *dw,
+                                                              bool *bail)
+{
+    sv_err_t rc;
+
+    if (*bail || dw->i == npairs)
+        return SV_OK;
+    if (key_expected(r, s, k) < 0) {
+        if (k != dw->next) /* fields[next] and fields[next + 1] both failed */
+            *bail = true;
+        return SV_OK;
+    }
+    dw->i++;
+    dw->next = k + 1;
+    dw->seen |= 1ull << k; /* rows only move forward: never a duplicate */
+    if ((f->flags & WF_OPT) && r->p < r->end && *r->p == 0xc0) {
+        r->p++; /* nil = absent */
+        return SV_OK;
+    }
+    if ((rc = dec_field_inl(c, r, f, st, depth + 1)))
+        return rc;
+    dw->got |= 1ull << k;
     return SV_OK;
 }
 
@@ -1142,7 +1295,7 @@ static sv_err_t dec_top(wire_ctx_t *c, const wire_schema_t *s, const void *buf, 
         rc = fail_mp(c, &r);
     else if (v.kind != WIRE_MP_MAP)
         rc = fail(c, SV_ERR_DECODE, "", -1, "not a map");
-    else if ((rc = dec_map(c, &r, s, ev, v.len, 0)) == SV_OK && r.p != r.end)
+    else if ((rc = dec_sub(c, &r, s, ev, v.len, 0)) == SV_OK && r.p != r.end)
         rc = fail(c, SV_ERR_DECODE, "", -1, "malformed msgpack: trailing bytes after the value");
     else if (rc == SV_OK && c->held)
         rc = SV_ERR_SCHEMA; /* err holds the first value rule that failed */
@@ -1540,6 +1693,85 @@ static sv_err_t walk_score(wire_ctx_t *c, wire_wr_t *w, const void *st)
     SCORE_ROW(19) SCORE_ROW(20) SCORE_ROW(21)
 #undef SCORE_ROW
     return SV_OK;
+}
+
+/*
+ * dec_map() of an odds event and of its outcomes with the tables unrolled (the engine decodes
+ * every odds event): each DEC_ROW passes a constant row, so dec_field_inl() compiles into that
+ * field's code alone, as walk_score() does for encoding. While the keys come in table order
+ * (an optional one may be missing) the rows run straight; anything else (unknown, repeated or
+ * reordered keys, extra pairs) hands over to dec_map_rest() where the walk stands, so the
+ * checks, their order, the errors and the struct are dec_map()'s.
+ */
+#define DEC_ROW(tbl, k)                                                                            \
+    if ((rc = dec_row(c, r, s, &tbl[k], k, st, npairs, depth, &dw, &bail)))                       \
+        return rc;
+/* dec_map_end(), a row at a time: the first required field missing (in table order, as
+ * __builtin_ctzll finds it), then the absent optional ones zeroed. */
+#define DEC_REQ(tbl, k)                                                                            \
+    if (!(tbl[k].flags & WF_OPT) && !(dw.seen & (1ull << (k))))                                    \
+        return fail(c, SV_ERR_SCHEMA, tbl[k].name, -1, "required field missing");
+#define DEC_CLR(tbl, k)                                                                            \
+    if ((tbl[k].flags & WF_OPT) && !(dw.got & (1ull << (k))))                                      \
+        field_clear(&tbl[k], st);
+
+static sv_err_t dec_outcome(wire_ctx_t *c, wire_mp_reader_t *r, void *st, uint32_t npairs,
+                            unsigned depth)
+{
+    const wire_schema_t *s = &outcome_schema;
+    dec_walk_t dw = {0, 0, 0, 0};
+    bool bail = false;
+    sv_err_t rc;
+
+    _Static_assert(SV_ARRAY_SIZE(outcome_fields) == 4, "dec_outcome: one row per field");
+    dec_masks_zero(s, st);
+    DEC_ROW(outcome_fields, 0) DEC_ROW(outcome_fields, 1) DEC_ROW(outcome_fields, 2)
+    DEC_ROW(outcome_fields, 3)
+    if (bail || dw.i < npairs)
+        return dec_map_rest(c, r, s, st, npairs, depth, dw);
+    DEC_REQ(outcome_fields, 0) DEC_REQ(outcome_fields, 1) DEC_REQ(outcome_fields, 2)
+    DEC_REQ(outcome_fields, 3)
+    DEC_CLR(outcome_fields, 0) DEC_CLR(outcome_fields, 1) DEC_CLR(outcome_fields, 2)
+    DEC_CLR(outcome_fields, 3)
+    return dec_map_rules(c, s, st);
+}
+
+static sv_err_t dec_odds(wire_ctx_t *c, wire_mp_reader_t *r, void *st, uint32_t npairs,
+                         unsigned depth)
+{
+    const wire_schema_t *s = &wire_schemas[WIRE_ODDS];
+    dec_walk_t dw = {0, 0, 0, 0};
+    bool bail = false;
+    sv_err_t rc;
+
+    _Static_assert(SV_ARRAY_SIZE(odds_fields) == 8, "dec_odds: one row per field");
+    dec_masks_zero(s, st);
+    DEC_ROW(odds_fields, 0) DEC_ROW(odds_fields, 1) DEC_ROW(odds_fields, 2)
+    DEC_ROW(odds_fields, 3) DEC_ROW(odds_fields, 4) DEC_ROW(odds_fields, 5)
+    DEC_ROW(odds_fields, 6) DEC_ROW(odds_fields, 7)
+    if (bail || dw.i < npairs)
+        return dec_map_rest(c, r, s, st, npairs, depth, dw);
+    DEC_REQ(odds_fields, 0) DEC_REQ(odds_fields, 1) DEC_REQ(odds_fields, 2)
+    DEC_REQ(odds_fields, 3) DEC_REQ(odds_fields, 4) DEC_REQ(odds_fields, 5)
+    DEC_REQ(odds_fields, 6) DEC_REQ(odds_fields, 7)
+    DEC_CLR(odds_fields, 0) DEC_CLR(odds_fields, 1) DEC_CLR(odds_fields, 2)
+    DEC_CLR(odds_fields, 3) DEC_CLR(odds_fields, 4) DEC_CLR(odds_fields, 5)
+    DEC_CLR(odds_fields, 6) DEC_CLR(odds_fields, 7)
+    return dec_map_rules(c, s, st);
+}
+#undef DEC_ROW
+#undef DEC_REQ
+#undef DEC_CLR
+
+/* dec_map() of schema s, unrolled for the schemas that have it. */
+static sv_err_t dec_sub(wire_ctx_t *c, wire_mp_reader_t *r, const wire_schema_t *s, void *st,
+                        uint32_t npairs, unsigned depth)
+{
+    if (s == &outcome_schema)
+        return dec_outcome(c, r, st, npairs, depth);
+    if (s == &wire_schemas[WIRE_ODDS])
+        return dec_odds(c, r, st, npairs, depth);
+    return dec_map(c, r, s, st, npairs, depth);
 }
 
 const wire_topic_t wire_topics[] = {

@@ -5,8 +5,9 @@
  * engine's own eng_market_score() + eng_cands_score() exactly as savant-engine does (the same
  * events re-score the same candidates). Each candidate key keeps its last score before its game's
  * start; at the end those in a signal tier become bets at their best price, settled against the
- * final results, and the report is written. `dataset` keeps, per market, one feature vector per
- * odds update and writes them with the outcome label as JSON lines.
+ * final results, and the report is written. `dataset` keeps, per market outcome, the AI engine's
+ * feature vector (engine/ml/features.h, with Elo ratings fed by the final results read so far)
+ * at every odds update and writes them with the outcome label as JSON lines.
  *
  * Sums run in file order and every number is printed with eng_py_repr(), so the same recording
  * and configuration give the same report.json and dataset bytes; the wall clock only paces the
@@ -31,6 +32,8 @@
 #include "cands.h"
 #include "htab.h"
 #include "market.h"
+#include "ml/elo.h"
+#include "ml/features.h"
 #include "quant.h"
 #include "scoring/pynum.h"
 #include "scoring/score.h"
@@ -40,7 +43,6 @@
 
 #define ENG_BT_ATTR_MAX 64     /* attribution names (module and pillar names) */
 #define ENG_BT_DLQ_PRINT 10    /* dead letters printed one by one; the rest are only counted */
-#define ENG_BT_NFEAT 12        /* dataset features per step */
 #define ENG_BT_NBINS 10        /* calibration bins */
 #define ENG_BT_LOGLOSS_EPS 1e-15 /* probabilities are clipped to [eps, 1 - eps] for log loss */
 
@@ -48,11 +50,6 @@
 static const char *const eng_bt_tiers[] = {"TITANIUM_SMASH", "GOLD_STAR", "EDGE_LEAN",
                                            "MONITOR",        "PASS",      "DROPPED"};
 #define ENG_BT_TIERS_DEFAULT 0x7u /* TITANIUM_SMASH, GOLD_STAR, EDGE_LEAN */
-
-/* The dataset's features, in step order (docs/replay.md). */
-static const char *const eng_bt_features[ENG_BT_NFEAT] = {
-    "hours_to_commence", "in_play", "p_fair", "d_p_fair", "line", "d_line",
-    "line_variance",     "books",   "best_decimal", "steam", "arb", "home_away"};
 
 /* The research pillars eng_score_run() lists after the modules. */
 static const char *const eng_bt_pillars[] = {
@@ -89,12 +86,14 @@ typedef struct eng_bt_bet {
     double clv;               /* eng_quant_clv(best, 1/p_fair) */
 } eng_bt_bet_t;
 
-/* Dataset: the steps of one market. */
+/* Dataset: the steps of one market outcome (a candidate name of one market). */
 typedef struct eng_bt_series {
-    double *steps;            /* ENG_BT_NFEAT per step */
+    float *steps;             /* ENG_FEAT_N per step (eng_feat_compute()) */
     int64_t *ts;              /* event time of each step */
+    double *line;             /* the candidate's line at each step (0 without one) */
     size_t n, cap;            /* steps, allocated */
-    bool has_line;            /* a step had a modal line (spreads, totals, props) */
+    bool has_point;           /* a step had a line (spreads, totals, props) */
+    eng_feat_prev_t prev;     /* the previous step, for the change features */
 } eng_bt_series_t;
 
 /* Win/loss/push counters of a group of bets. */
@@ -128,8 +127,9 @@ typedef struct eng_bt {
     const char *attr[ENG_BT_ATTR_MAX]; /* attribution names (static strings) */
     size_t attr_cnt;
     /* dataset */
-    eng_bt_series_t *series;          /* per market index */
+    eng_bt_series_t *series;          /* per market index × ENG_OUTCOMES_MAX + name index */
     size_t series_cap;
+    eng_elo_t *elo;                   /* ratings from the final results read so far */
     /* progress */
     unsigned long long total;         /* lines in the file (0: unknown) */
     struct timespec t0, tlast;        /* start, last progress output */
@@ -370,62 +370,60 @@ static sv_err_t eng_bt_score_market(eng_bt_t *bt, const eng_market_t *mk)
     return SV_OK;
 }
 
-/* Dataset: one step for mk after an odds update (none while names[0] has no candidate). */
-static sv_err_t eng_bt_step(eng_bt_t *bt, const eng_market_t *mk)
+/* Dataset: the series of name k of mk (grown as needed), or NULL when out of memory. */
+static eng_bt_series_t *eng_bt_series(eng_bt_t *bt, const eng_market_t *mk, size_t k)
 {
-    const eng_game_t *gm = eng_state_game(bt->st, mk->event_id);
-    const eng_cand_t *cd = NULL;
+    size_t ix = (size_t)mk->idx * ENG_OUTCOMES_MAX + k;
     eng_bt_series_t *se;
-    double *f, *prev;
 
-    for (size_t i = 0; i < mk->cand_cnt; i++)
-        if (mk->cands[i].name == 0)
-            cd = &mk->cands[i];
-    if (!cd)
-        return SV_OK;
-    if (mk->idx >= bt->series_cap) {
-        size_t cap = bt->series_cap ? bt->series_cap : 64;
-        while (cap <= mk->idx)
+    if (ix >= bt->series_cap) {
+        size_t cap = bt->series_cap ? bt->series_cap : 64 * ENG_OUTCOMES_MAX;
+        while (cap <= ix)
             cap *= 2;
         eng_bt_series_t *p = realloc(bt->series, cap * sizeof(*p));
         if (!p)
-            return SV_ERR_NOMEM;
+            return NULL;
         memset(p + bt->series_cap, 0, (cap - bt->series_cap) * sizeof(*p));
         bt->series = p;
         bt->series_cap = cap;
     }
-    se = &bt->series[mk->idx];
+    se = &bt->series[ix];
     if (se->n == se->cap) {
         size_t cap = se->cap ? se->cap * 2 : 16;
-        double *s = realloc(se->steps, cap * ENG_BT_NFEAT * sizeof(*s));
+        float *s = realloc(se->steps, cap * ENG_FEAT_N * sizeof(*s));
         if (!s)
-            return SV_ERR_NOMEM;
+            return NULL;
         se->steps = s;
         int64_t *t = realloc(se->ts, cap * sizeof(*t));
         if (!t)
-            return SV_ERR_NOMEM;
+            return NULL;
         se->ts = t;
+        double *l = realloc(se->line, cap * sizeof(*l));
+        if (!l)
+            return NULL;
+        se->line = l;
         se->cap = cap;
     }
-    f = se->steps + se->n * ENG_BT_NFEAT;
-    prev = se->n ? f - ENG_BT_NFEAT : NULL;
-    bool known = gm && gm->known;
-    f[0] = known ? (double)(gm->commence_ts - mk->ts) / 3600000.0 : 0.0;
-    f[1] = known && mk->ts >= gm->commence_ts ? 1.0 : 0.0;
-    f[2] = cd->p_fair;
-    f[3] = prev ? f[2] - prev[2] : 0.0;
-    f[4] = mk->modal_has_line ? mk->modal_line : 0.0;
-    f[5] = prev ? f[4] - prev[4] : 0.0;
-    f[6] = mk->line_variance;
-    f[7] = (double)mk->active_books;
-    f[8] = cd->best_dec;
-    f[9] = (double)mk->steam_dir;
-    f[10] = mk->arb ? 1.0 : 0.0;
-    f[11] = known && strcmp(mk->names[0], gm->home) == 0   ? 1.0
-            : known && strcmp(mk->names[0], gm->away) == 0 ? -1.0
-                                                            : 0.0;
-    se->has_line |= mk->modal_has_line;
-    se->ts[se->n++] = mk->ts;
+    return se;
+}
+
+/* Dataset: one step of every candidate of mk after an odds update (eng_feat_fill() at the
+ * market's event time, then eng_feat_compute()). */
+static sv_err_t eng_bt_step(eng_bt_t *bt, const eng_market_t *mk)
+{
+    for (size_t i = 0; i < mk->cand_cnt; i++) {
+        eng_bt_series_t *se = eng_bt_series(bt, mk, mk->cands[i].name);
+        eng_feat_in_t fin;
+
+        if (!se)
+            return SV_ERR_NOMEM;
+        eng_feat_fill(&fin, bt->st, mk, i, bt->elo, &se->prev, mk->ts);
+        eng_feat_compute(&fin, se->steps + se->n * ENG_FEAT_N);
+        eng_feat_prev_set(&se->prev, &fin);
+        se->has_point |= mk->cands[i].has_point;
+        se->line[se->n] = fin.line;
+        se->ts[se->n++] = mk->ts;
+    }
     return SV_OK;
 }
 
@@ -515,6 +513,8 @@ static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
         rc = eng_state_apply_game(bt->st, &bt->in.game, &g, &werr);
         if (rc == SV_OK) {
             bt->games++;
+            if (bt->elo && eng_elo_apply_game(bt->elo, &bt->in.game, NULL) != SV_OK)
+                return SV_ERR_NOMEM;
             if (g && (!was_known || commence != g->commence_ts || strcmp(home, g->home) != 0 ||
                       strcmp(away, g->away) != 0 || strcmp(sport, g->sport) != 0))
                 return eng_bt_touched_game(bt, g);
@@ -1119,6 +1119,61 @@ out:
 
 /* ---- dataset output ------------------------------------------------------------------------ */
 
+/* A float as the shortest decimal that reads back as the same float. */
+static void eng_bt_fnum(FILE *fp, float x)
+{
+    char buf[32];
+    for (int prec = 1; prec <= 9; prec++) {
+        snprintf(buf, sizeof(buf), "%.*g", prec, (double)x);
+        if (strtof(buf, NULL) == x)
+            break;
+    }
+    fputs(buf, fp);
+}
+
+/* One dataset line: the steps of name k of mk and its label. */
+static void eng_bt_dataset_line(FILE *fp, const eng_bt_t *bt, const eng_market_t *mk, size_t k,
+                                const eng_bt_series_t *se)
+{
+    const eng_game_t *gm = eng_state_game(bt->st, mk->event_id);
+    char key[WIRE_ID_MAX + WIRE_TOKEN_MAX + WIRE_NAME_MAX + 3];
+    size_t close = se->n - 1;
+    eng_backtest_result_t r;
+    bool vd;
+
+    /* the label's line: the last pre-start step's (else the last step's) */
+    if (gm && gm->known)
+        for (size_t j = se->n; j-- > 0;)
+            if (se->ts[j] < gm->commence_ts) {
+                close = j;
+                break;
+            }
+    r = eng_bt_result(bt->st, mk, k, se->has_point, se->line[close], &vd);
+    snprintf(key, sizeof(key), "%s|%s|%s", mk->event_id, mk->market, mk->player);
+    fputs("{\"key\": ", fp);
+    eng_bt_str(fp, key);
+    fputs(", \"sport\": ", fp);
+    eng_bt_str(fp, gm && gm->known ? gm->sport : "");
+    fputs(", \"side\": ", fp);
+    eng_bt_str(fp, mk->names[k]);
+    fputs(", \"steps\": [", fp);
+    for (size_t j = 0; j < se->n; j++) {
+        fputs(j ? ", [" : "[", fp);
+        for (int f = 0; f < ENG_FEAT_N; f++) {
+            if (f)
+                fputs(", ", fp);
+            eng_bt_fnum(fp, se->steps[j * ENG_FEAT_N + (size_t)f]);
+        }
+        fputc(']', fp);
+    }
+    fputs("], \"label\": ", fp);
+    if (r == ENG_BACKTEST_OPEN)
+        fputs("null", fp);
+    else
+        fputs(r == ENG_BACKTEST_WIN ? "1.0" : r == ENG_BACKTEST_LOSS ? "0.0" : "0.5", fp);
+    fputs("}\n", fp);
+}
+
 static int eng_bt_dataset_write(eng_bt_t *bt, const char *out)
 {
     FILE *fp = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
@@ -1129,55 +1184,19 @@ static int eng_bt_dataset_write(eng_bt_t *bt, const char *out)
         return 1;
     }
     fputs("{\"features\": [", fp);
-    for (int k = 0; k < ENG_BT_NFEAT; k++)
-        fprintf(fp, "%s\"%s\"", k ? ", " : "", eng_bt_features[k]);
-    fputs("]}\n", fp);
+    for (int k = 0; k < ENG_FEAT_N; k++)
+        fprintf(fp, "%s\"%s\"", k ? ", " : "", eng_feat_names[k]);
+    fprintf(fp, "], \"feature_hash\": \"%016llx\"}\n", (unsigned long long)eng_feat_hash());
     for (size_t i = 0, n = eng_state_market_cnt(bt->st); i < n; i++) {
         const eng_market_t *mk = eng_state_market_at(bt->st, i);
-        const eng_game_t *gm = eng_state_game(bt->st, mk->event_id);
-        const eng_bt_series_t *se = mk->idx < bt->series_cap ? &bt->series[mk->idx] : NULL;
-        size_t close = 0;
-        bool vd;
-        eng_backtest_result_t r;
-
-        if (!se || !se->n)
-            continue;
-        /* the label's line: the last pre-start step's (else the last step's) */
-        close = se->n - 1;
-        if (gm && gm->known)
-            for (size_t k = se->n; k-- > 0;)
-                if (se->ts[k] < gm->commence_ts) {
-                    close = k;
-                    break;
-                }
-        r = eng_bt_result(bt->st, mk, 0, se->has_line, se->steps[close * ENG_BT_NFEAT + 4], &vd);
-        fputs("{\"key\": ", fp);
-        {
-            char key[WIRE_ID_MAX + WIRE_TOKEN_MAX + WIRE_NAME_MAX + 3];
-            snprintf(key, sizeof(key), "%s|%s|%s", mk->event_id, mk->market, mk->player);
-            eng_bt_str(fp, key);
+        for (size_t k = 0; k < mk->name_cnt; k++) {
+            size_t ix = (size_t)mk->idx * ENG_OUTCOMES_MAX + k;
+            const eng_bt_series_t *se = ix < bt->series_cap ? &bt->series[ix] : NULL;
+            if (!se || !se->n)
+                continue;
+            eng_bt_dataset_line(fp, bt, mk, k, se);
+            written++;
         }
-        fputs(", \"sport\": ", fp);
-        eng_bt_str(fp, gm && gm->known ? gm->sport : "");
-        fputs(", \"side\": ", fp);
-        eng_bt_str(fp, mk->names[0]);
-        fputs(", \"steps\": [", fp);
-        for (size_t k = 0; k < se->n; k++) {
-            fputs(k ? ", [" : "[", fp);
-            for (int j = 0; j < ENG_BT_NFEAT; j++) {
-                if (j)
-                    fputs(", ", fp);
-                eng_bt_num(fp, se->steps[k * ENG_BT_NFEAT + j]);
-            }
-            fputc(']', fp);
-        }
-        fputs("], \"label\": ", fp);
-        if (r == ENG_BACKTEST_OPEN)
-            fputs("null", fp);
-        else
-            fputs(r == ENG_BACKTEST_WIN ? "1.0" : r == ENG_BACKTEST_LOSS ? "0.0" : "0.5", fp);
-        fputs("}\n", fp);
-        written++;
     }
     if (fp != stdout) {
         if (ferror(fp) | (fclose(fp) != 0)) {
@@ -1188,7 +1207,7 @@ static int eng_bt_dataset_write(eng_bt_t *bt, const char *out)
         fprintf(stderr, "savant-replay: stdout: write error\n");
         return 1;
     }
-    fprintf(stderr, "savant-replay: dataset: %zu markets written to %s\n", written, out);
+    fprintf(stderr, "savant-replay: dataset: %zu sequences written to %s\n", written, out);
     return 0;
 }
 
@@ -1201,9 +1220,10 @@ static void eng_bt_usage(FILE *fp, bool dataset)
                 "usage: savant-replay dataset FILE -o OUT [-c FILE] [-X key=value]... [-q]\n"
                 "\n"
                 "Replays the recording FILE through the engine's market state (no Kafka) and\n"
-                "writes OUT ('-' = stdout) as JSON lines: a header {\"features\": [...]}, then per\n"
-                "market (event_id|market|player) the feature vector of every odds update and the\n"
-                "outcome label of its first outcome (1 win, 0 loss, 0.5 push/void, null open).\n"
+                "writes OUT ('-' = stdout) as JSON lines: a header {\"features\": [...],\n"
+                "\"feature_hash\": \"...\"}, then per market outcome (event_id|market|player and\n"
+                "side) the AI engine's feature vector at every odds update and the outcome's\n"
+                "label (1 win, 0 loss, 0.5 push/void, null open).\n"
                 "\n"
                 "  -o, --output OUT       the dataset file\n"
                 "  -c, --config FILE      config file applied on top of the current one\n"
@@ -1379,6 +1399,10 @@ static int eng_bt_setup(eng_bt_t *bt)
         fprintf(stderr, "savant-replay: %s\n", errstr);
         return 1;
     }
+    if (bt->dataset && !(bt->elo = eng_elo_new())) {
+        fprintf(stderr, "savant-replay: out of memory creating the Elo ratings\n");
+        return 1;
+    }
     if (!bt->dataset) {
         eng_score_conf_t sconf;
         if (eng_score_conf_from_cfg(&sconf, &bt->cfg, errstr, sizeof(errstr)) != SV_OK) {
@@ -1401,8 +1425,10 @@ static void eng_bt_free(eng_bt_t *bt)
     for (size_t i = 0; i < bt->series_cap; i++) {
         free(bt->series[i].steps);
         free(bt->series[i].ts);
+        free(bt->series[i].line);
     }
     free(bt->series);
+    eng_elo_free(bt->elo);
     free(bt->snaps);
     eng_htab_release(&bt->snap_ix);
     eng_cands_free(bt->cands);

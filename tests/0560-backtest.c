@@ -22,6 +22,7 @@
 #include "backtest.h"
 #include "cfg.h"
 #include "harness.h"
+#include "ml/features.h"
 #include "wire.h"
 #include "wire_rec.h"
 
@@ -549,96 +550,197 @@ int test_0562_backtest_determinism(void)
     return bt_in_tmpdir(bt_determinism_check);
 }
 
-/* The expected step k of a dataset line. */
+/* The expected step k of a dataset line: each feature is the float eng_feat_compute() gives,
+ * so the JSON number read back must round to the float of the hand-computed value. */
 static int bt_step_eq(const json_t *steps, size_t k, const double *want)
 {
     const json_t *st = json_array_get(steps, k);
-    if (json_array_size(st) != 12)
+    if (json_array_size(st) != ENG_FEAT_N)
         return 0;
-    for (size_t j = 0; j < 12; j++) {
+    for (size_t j = 0; j < ENG_FEAT_N; j++) {
         double v = json_number_value(json_array_get(st, j));
-        if (!json_is_number(json_array_get(st, j)) || fabs(v - want[j]) > 1e-12) {
-            fprintf(stderr, "    step %zu feature %zu: %.17g, want %.17g\n", k, j, v, want[j]);
+        if (!json_is_number(json_array_get(st, j)) || (float)v != (float)want[j]) {
+            fprintf(stderr, "    step %zu feature %zu (%s): %.9g, want %.9g\n", k, j,
+                    eng_feat_names[j], v, (double)(float)want[j]);
             return 0;
         }
     }
     return 1;
 }
 
+/* The dataset test's extra game g5 (LAL at home to BOS, after g1's result), appended to the
+ * shared recording: splits of BOS, a pre-game quote, a live update and an in-play quote, a
+ * final. */
+static int bt_dataset_extra(const char *path)
+{
+    const int64_t T1 = T0 + 24 * HOUR;
+    FILE *fp = fopen(path, "a");
+    wire_game_t g;
+    wire_context_t c;
+    int rc = 0;
+
+    if (!fp)
+        return -1;
+    rc |= bt_game(fp, "g5", LAL, BOS, T1, T0 + 3 * HOUR, WIRE_GAME_SCHEDULED, -1, -1);
+    memset(&c, 0, sizeof(c));
+    c.v = 1, c.ts = T0 + 3 * HOUR, c.kind = WIRE_CTX_SPLITS;
+    strcpy(c.event_id, "g5"), strcpy(c.market, "h2h"), strcpy(c.side, BOS);
+    c.ticket_pct = 70, c.money_pct = 40;
+    c.present = WIRE_CTX_HAS_EVENT_ID | WIRE_CTX_HAS_MARKET | WIRE_CTX_HAS_SIDE |
+                WIRE_CTX_HAS_TICKET_PCT | WIRE_CTX_HAS_MONEY_PCT;
+    rc |= bt_put(fp, "savant.context.v1", WIRE_CONTEXT, &c, "g5");
+    rc |= bt_odds(fp, "nba", "g5", "h2h", T0 + 4 * HOUR, LAL, 2.5, NAN, BOS, 1.6, NAN);
+    memset(&g, 0, sizeof(g));
+    g.v = 1, g.ts = T1 + 30 * 60000, g.commence_ts = T1, g.status = WIRE_GAME_LIVE;
+    strcpy(g.event_id, "g5"), strcpy(g.sport, "nba"), strcpy(g.home, LAL), strcpy(g.away, BOS);
+    g.period = 2, g.clock_s = 360, g.home_score = 50, g.away_score = 55;
+    g.present = WIRE_GAME_HAS_PERIOD | WIRE_GAME_HAS_CLOCK_S | WIRE_GAME_HAS_HOME_SCORE |
+                WIRE_GAME_HAS_AWAY_SCORE;
+    rc |= bt_put(fp, "savant.games.v1", WIRE_GAME, &g, "g5");
+    rc |= bt_odds(fp, "nba", "g5", "h2h", T1 + 31 * 60000, LAL, 2.0, NAN, BOS, 2.0, NAN);
+    rc |= bt_game(fp, "g5", LAL, BOS, T1, T1 + 3 * HOUR, WIRE_GAME_FINAL, 100, 98);
+    if (fclose(fp) != 0)
+        rc = -1;
+    return rc ? -1 : 0;
+}
+
+#define BT_DS_LINES 17 /* header + 8 markets × 2 outcomes */
+
+/*
+ * The features (docs/ai.md): p_fair, d_p_fair, best_implied, line_variance, line, d_line, steam,
+ * hours_to_commence, score_diff, period, clock_frac, split_ticket, split_money, has_splits,
+ * elo_p, side. One book: line_variance 0, never steam (market.steam_books 3). Multiplicative
+ * de-vig: p = (1/d1) / (1/d1 + 1/d2). Elo (nba: K 20, HA 65): before g1's result every team is
+ * 1500, so the home side's elo_p is e0 = 1/(1 + 10^(-65/400)); g1 (BOS 110 - LAL 100 at BOS)
+ * moves BOS up and LAL down by dl = 20 · ln(11) · (1 - e0), so in g5 (LAL at home)
+ * elo_p(LAL) = 1/(1 + 10^(-(65 - 2 dl)/400)).
+ */
 static int bt_dataset_check(const char *dir)
 {
     char rec[512], out[512];
     char *text = NULL, *save = NULL;
     size_t len = 0;
-    json_t *ln[8] = {NULL};
+    json_t *ln[BT_DS_LINES] = {NULL};
     json_error_t je;
     int n = 0;
-    const double pm1 = (1 / 1.8) / (1 / 1.8 + 1 / 2.2);     /* 0.55 */
-    const double pm2 = (1 / 1.75) / (1 / 1.75 + 1 / 2.25);  /* 0.5625 */
-    const double pm3 = (1 / 1.5) / (1 / 1.5 + 1 / 2.9);     /* 2.9 / 4.4 */
+    const double pm1 = (1 / 1.8) / (1 / 1.8 + 1 / 2.2);    /* 0.55 */
+    const double pm2 = (1 / 1.75) / (1 / 1.75 + 1 / 2.25); /* 0.5625 */
+    const double pm3 = (1 / 1.5) / (1 / 1.5 + 1 / 2.9);    /* 2.9 / 4.4 */
+    const double e0 = 1 / (1 + pow(10, -65.0 / 400));
+    const double dl = 20 * log(11) * (1 - e0);
+    const double e5 = 1 / (1 + pow(10, -(65 - 2 * dl) / 400));
+    const double p5 = (1 / 2.5) / (1 / 2.5 + 1 / 1.6);
+    char hash[32];
     T_BEGIN;
     snprintf(rec, sizeof(rec), "%s/rec.jsonl", dir);
     snprintf(out, sizeof(out), "%s/ds.jsonl", dir);
     T_ASSERT_INT(bt_recording(rec), ==, 0);
+    T_ASSERT_INT(bt_dataset_extra(rec), ==, 0);
     {
         const char *args[] = {rec, "-o", out, "-q", "-X", "market.devig=multiplicative", NULL};
         T_ASSERT_INT(bt_run(true, args), ==, 0);
     }
     T_ASSERT((text = bt_slurp(out, &len)) != NULL);
     for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        T_ASSERT(n < 8);
+        T_ASSERT(n < BT_DS_LINES);
         ln[n] = json_loads(l, 0, &je);
         T_ASSERT(ln[n]);
         n++;
     }
-    T_ASSERT_INT(n, ==, 8); /* header + 7 markets */
-    T_ASSERT_STR(json_string_value(json_array_get(json_object_get(ln[0], "features"), 0)),
+    T_ASSERT_INT(n, ==, BT_DS_LINES);
+    /* header: the names of engine/ml/features.h and the schema hash */
+    T_ASSERT_INT(json_array_size(json_object_get(ln[0], "features")), ==, ENG_FEAT_N);
+    for (size_t j = 0; j < ENG_FEAT_N; j++)
+        T_ASSERT_STR(json_string_value(json_array_get(json_object_get(ln[0], "features"), j)),
+                     eng_feat_names[j]);
+    T_ASSERT_STR(json_string_value(json_array_get(json_object_get(ln[0], "features"), 7)),
                  "hours_to_commence");
-    T_ASSERT_INT(json_array_size(json_object_get(ln[0], "features")), ==, 12);
-    T_ASSERT_STR(json_string_value(json_object_get(ln[1], "key")), "g1|h2h|");
-    T_ASSERT_STR(json_string_value(json_object_get(ln[1], "sport")), "nba");
-    T_ASSERT_STR(json_string_value(json_object_get(ln[1], "side")), BOS);
+    snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)eng_feat_hash());
+    T_ASSERT_STR(json_string_value(json_object_get(ln[0], "feature_hash")), hash);
     {
-        const json_t *steps = json_object_get(ln[1], "steps");
-        const double s0[12] = {1.0, 0, pm1, 0, 0, 0, 0, 1, 1.8, 0, 0, 1};
-        const double s1[12] = {0.5, 0, pm2, pm2 - pm1, 0, 0, 0, 1, 1.75, 0, 0, 1};
-        const double s2[12] = {-1.0 / 6, 1, pm3, pm3 - pm2, 0, 0, 0, 1, 1.5, 0, 0, 1};
-        T_ASSERT_INT(json_array_size(steps), ==, 3); /* the stale quote makes no step */
-        T_ASSERT(bt_step_eq(steps, 0, s0));
-        T_ASSERT(bt_step_eq(steps, 1, s1));
-        T_ASSERT(bt_step_eq(steps, 2, s2));
-        T_ASSERT_DBL(bt_num(ln[1], "label"), 1.0, 0);
+        /* one line per market outcome, markets in order of first appearance, then names */
+        static const char *const keys[BT_DS_LINES - 1][2] = {
+            {"g1|h2h|", BOS},     {"g1|h2h|", LAL},       {"g1|spreads|", BOS},
+            {"g1|spreads|", LAL}, {"g1|totals|", "Over"}, {"g1|totals|", "Under"},
+            {"g2|spreads|", MIA}, {"g2|spreads|", CHI},   {"g2|h2h|", MIA},
+            {"g2|h2h|", CHI},     {"g3|h2h|", "Denver Nuggets"}, {"g3|h2h|", "Utah Jazz"},
+            {"g4|h2h|", "Phoenix Suns"}, {"g4|h2h|", "Dallas Mavericks"},
+            {"g5|h2h|", LAL},     {"g5|h2h|", BOS}};
+        /* 1 win, 0 loss, 0.5 push or void, -1 null (never finished) */
+        static const double labels[BT_DS_LINES - 1] = {1, 0, 1, 0, 0, 1, 0.5, 0.5,
+                                                       1, 0, -1, -1, 0.5, 0.5, 1, 0};
+        for (int i = 0; i < BT_DS_LINES - 1; i++) {
+            const json_t *o = ln[i + 1];
+            T_ASSERT_STR(json_string_value(json_object_get(o, "key")), keys[i][0]);
+            T_ASSERT_STR(json_string_value(json_object_get(o, "side")), keys[i][1]);
+            T_ASSERT_STR(json_string_value(json_object_get(o, "sport")), "nba");
+            if (labels[i] < 0)
+                T_ASSERT(json_is_null(json_object_get(o, "label")));
+            else
+                T_ASSERT_DBL(bt_num(o, "label"), labels[i], 0);
+        }
     }
     {
-        const double sp[12] = {3500000.0 / 3600000.0, 0, 0.5, 0, -4.5, 0, 0, 1, 1.9, 0, 0, 1};
-        const double to[12] = {3400000.0 / 3600000.0, 0, 0.5, 0, 220.5, 0, 0, 1, 1.9, 0, 0, 0};
-        T_ASSERT_STR(json_string_value(json_object_get(ln[2], "key")), "g1|spreads|");
-        T_ASSERT(bt_step_eq(json_object_get(ln[2], "steps"), 0, sp));
-        T_ASSERT_DBL(bt_num(ln[2], "label"), 1.0, 0); /* 110 - 4.5 > 100 */
-        T_ASSERT_STR(json_string_value(json_object_get(ln[3], "key")), "g1|totals|");
-        T_ASSERT_STR(json_string_value(json_object_get(ln[3], "side")), "Over");
-        T_ASSERT(bt_step_eq(json_object_get(ln[3], "steps"), 0, to));
-        T_ASSERT_DBL(bt_num(ln[3], "label"), 0.0, 0); /* 210 < 220.5 */
+        /* g1 h2h: three steps each (the stale quote makes none); the third is in play (10 min
+         * after the start, no score or period yet) */
+        const json_t *bos = json_object_get(ln[1], "steps"), *lal = json_object_get(ln[2], "steps");
+        const double b0[16] = {pm1, 0, 1 / 1.8, 0, 0, 0, 0, 1.0, 0, 0, 0, 0.5, 0.5, 0, e0, 1};
+        const double b1[16] = {pm2, pm2 - pm1, 1 / 1.75, 0, 0, 0, 0, 0.5,
+                               0,   0,         0,        0.5, 0.5, 0, e0, 1};
+        const double b2[16] = {pm3, pm3 - pm2, 1 / 1.5, 0, 0, 0, 0, -1.0 / 6,
+                               0,   0,         0,       0.5, 0.5, 0, e0, 1};
+        const double l2[16] = {1 - pm3, (1 - pm3) - (1 - pm2), 1 / 2.9, 0, 0, 0, 0, -1.0 / 6,
+                               0,       0,                     0,       0.5, 0.5, 0, 1 - e0, -1};
+        T_ASSERT_INT(json_array_size(bos), ==, 3);
+        T_ASSERT_INT(json_array_size(lal), ==, 3);
+        T_ASSERT(bt_step_eq(bos, 0, b0));
+        T_ASSERT(bt_step_eq(bos, 1, b1));
+        T_ASSERT(bt_step_eq(bos, 2, b2));
+        T_ASSERT(bt_step_eq(lal, 2, l2));
     }
     {
-        const double g2s[12] = {23, 0, 0.5, 0, -3.0, 0, 0, 1, 2.0, 0, 0, 1};
-        const double g2h[12] = {22, 0, (1 / 1.5) / (1 / 1.5 + 1 / 3.0), 0, 0, 0, 0, 1, 1.5, 0, 0, 1};
-        const double g4h[12] = {23, 0, 0.5, 0, 0, 0, 0, 1, 1.9, 0, 0, 1};
-        T_ASSERT_STR(json_string_value(json_object_get(ln[4], "key")), "g2|spreads|");
-        T_ASSERT(bt_step_eq(json_object_get(ln[4], "steps"), 0, g2s));
-        T_ASSERT_DBL(bt_num(ln[4], "label"), 0.5, 0); /* 100 - 3 = 97: push */
-        T_ASSERT_STR(json_string_value(json_object_get(ln[5], "key")), "g2|h2h|");
-        T_ASSERT(bt_step_eq(json_object_get(ln[5], "steps"), 0, g2h));
-        T_ASSERT_DBL(bt_num(ln[5], "label"), 1.0, 0);
-        T_ASSERT_STR(json_string_value(json_object_get(ln[6], "key")), "g3|h2h|");
-        T_ASSERT(json_is_null(json_object_get(ln[6], "label"))); /* never finished */
-        T_ASSERT_STR(json_string_value(json_object_get(ln[7], "key")), "g4|h2h|");
-        T_ASSERT(bt_step_eq(json_object_get(ln[7], "steps"), 0, g4h));
-        T_ASSERT_DBL(bt_num(ln[7], "label"), 0.5, 0); /* cancelled: void */
+        /* lines are each outcome's own point; totals have no Elo (0.5); side +1 Over, -1 Under */
+        const double sb[16] = {0.5, 0, 1 / 1.9, 0, -4.5, 0, 0, 3500000.0 / 3600000.0,
+                               0,   0, 0,       0.5, 0.5, 0, e0, 1};
+        const double sl[16] = {0.5, 0, 1 / 1.9, 0, 4.5, 0, 0, 3500000.0 / 3600000.0,
+                               0,   0, 0,       0.5, 0.5, 0, 1 - e0, -1};
+        const double tu[16] = {0.5, 0, 1 / 1.9, 0, 220.5, 0, 0, 3400000.0 / 3600000.0,
+                               0,   0, 0,       0.5, 0.5,   0, 0.5, -1};
+        T_ASSERT(bt_step_eq(json_object_get(ln[3], "steps"), 0, sb));
+        T_ASSERT(bt_step_eq(json_object_get(ln[4], "steps"), 0, sl));
+        T_ASSERT(bt_step_eq(json_object_get(ln[6], "steps"), 0, tu));
+    }
+    {
+        /* g2 (24 h after g1, quotes 23 h and 22 h before its start): MIA and CHI never played a
+         * rated game, so Elo is the home advantage alone; g4 cancelled */
+        const double g2s[16] = {0.5, 0, 0.5, 0, 3.0, 0, 0, 23, 0, 0, 0, 0.5, 0.5, 0, 1 - e0, -1};
+        const double g2h[16] = {(1 / 1.5) / (1 / 1.5 + 1 / 3.0), 0, 1 / 1.5, 0, 0, 0, 0, 22,
+                                0, 0, 0, 0.5, 0.5, 0, e0, 1};
+        const double g4h[16] = {0.5, 0, 1 / 1.9, 0, 0, 0, 0, 23, 0, 0, 0, 0.5, 0.5, 0, e0, 1};
+        T_ASSERT(bt_step_eq(json_object_get(ln[8], "steps"), 0, g2s));
+        T_ASSERT(bt_step_eq(json_object_get(ln[9], "steps"), 0, g2h));
+        T_ASSERT(bt_step_eq(json_object_get(ln[13], "steps"), 0, g4h));
+    }
+    {
+        /* g5: 20 h before the start, Elo after g1's result, BOS has splits (70 / 40); then in
+         * play: 31 min after the start, period 2 with 360 of 720 s left, LAL 50 - BOS 55 */
+        const json_t *lal = json_object_get(ln[15], "steps"), *bos = json_object_get(ln[16], "steps");
+        const double l0[16] = {p5, 0, 1 / 2.5, 0, 0, 0, 0, 20, 0, 0, 0, 0.5, 0.5, 0, e5, 1};
+        const double b0[16] = {1 - p5, 0, 1 / 1.6, 0, 0, 0, 0, 20,
+                               0,      0, 0,       0.7, 0.4, 1, 1 - e5, -1};
+        const double l1[16] = {0.5, 0.5 - p5, 0.5, 0, 0, 0, 0, -31.0 / 60,
+                               -5,  2,        0.5, 0.5, 0.5, 0, e5, 1};
+        const double b1[16] = {0.5, 0.5 - (1 - p5), 0.5, 0, 0, 0, 0, -31.0 / 60,
+                               5,   2,               0.5, 0.7, 0.4, 1, 1 - e5, -1};
+        T_ASSERT_INT(json_array_size(lal), ==, 2);
+        T_ASSERT(bt_step_eq(lal, 0, l0));
+        T_ASSERT(bt_step_eq(bos, 0, b0));
+        T_ASSERT(bt_step_eq(lal, 1, l1));
+        T_ASSERT(bt_step_eq(bos, 1, b1));
     }
     goto end;
 end:
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < BT_DS_LINES; i++)
         json_decref(ln[i]);
     free(text);
     return t_rc_;

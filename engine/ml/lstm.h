@@ -108,4 +108,39 @@ void eng_lstm_adam_init(eng_lstm_adam_t *a, double lr);
 void eng_lstm_adam_step(eng_lstm_adam_t *a, eng_lstm_model_t *m, const eng_lstm_grad_t *g,
                         int batch);
 
+/* --- additions (helper K): accessors over the declarations above --- */
+
+#define ENG_LSTM_VERSION 1 /* model file format version written and accepted */
+
+/*
+ * Behaviour notes for the declarations above (lstm.c): eng_lstm_load() leaves m untouched when
+ * it refuses a file; besides the listed checks it refuses trailing bytes, a metadata length over
+ * ENG_LSTM_META_MAX - 1 or with a NUL byte, a std that is not finite and > 0, and non-finite
+ * weights; a file it cannot open or read is SV_ERR_IO. Every message is "PATH: reason".
+ * eng_lstm_step() treats a non-finite raw feature as the mean, and clamps p_model to
+ * [1e-6, 1 - 1e-6]. eng_lstm_seq_grad() always runs the forward pass (from >= T: forward only,
+ * returns 0 and adds nothing). The state must start zeroed (eng_lstm_state_reset).
+ */
+
+/**
+ * @brief Recompute m->id ("lstm-<n_in>x<n_hid>-<crc hex>") from the model's current contents:
+ *        the CRC-32 is the one eng_lstm_save() would write for m. eng_lstm_init() and
+ *        eng_lstm_load() set the id; call this after training changes the weights.
+ * @locality any thread
+ */
+void eng_lstm_id_refresh(eng_lstm_model_t *m);
+
+/**
+ * @brief p_model at step t (0 <= t < T) of the last eng_lstm_seq_grad() run over work with the
+ *        same m and T: bit-identical to what eng_lstm_step() returns at that step.
+ * @param work borrowed; the buffer that eng_lstm_seq_grad() filled
+ */
+float eng_lstm_work_p(const eng_lstm_model_t *m, const void *work, int T, int t);
+
+/** @brief Bytes of per-outcome state a model really uses (h and c: 2 x n_hid floats). */
+size_t eng_lstm_state_used(const eng_lstm_model_t *m);
+
+/** @brief Number of trainable parameters (weights, biases and head). */
+size_t eng_lstm_param_count(const eng_lstm_model_t *m);
+
 #endif

@@ -31,6 +31,7 @@ typedef struct cand_line {
 
 struct eng_cands {
     eng_score_conf_t conf;
+    const eng_ai_t *ai; /* p_model and the AI score, or NULL */
     cand_game_t *games; /* indexed by the market's game index */
     size_t games_cap;
     cand_line_t *lines; /* indexed by market index × ENG_OUTCOMES_MAX + candidate */
@@ -55,6 +56,11 @@ void eng_cands_free(eng_cands_t *c)
     free(c->games);
     free(c->lines);
     free(c);
+}
+
+void eng_cands_set_ai(eng_cands_t *c, const eng_ai_t *ai)
+{
+    c->ai = ai;
 }
 
 unsigned long long eng_cands_scored(const eng_cands_t *c)
@@ -202,7 +208,15 @@ bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *
     double hist[HIST_MAX];
     eng_score_in_t in;
     int vac_players = 0;
+    double p_model = 0.0;
+    bool has_p_model;
 
+    /* p_model needs no game: the model steps on every odds event */
+    has_p_model = c->ai && eng_ai_p_model(c->ai, mk, i, &p_model);
+    if (has_p_model) {
+        sc->p_model = p_model;
+        sc->present |= WIRE_SCORE_HAS_P_MODEL;
+    }
     if (!gm || !gm->known)
         return false;
     memset(&in, 0, sizeof(in));
@@ -271,6 +285,10 @@ bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *
     if (sw->ts && (sw->present & WIRE_CTX_HAS_XRAY_FLUX)) {
         in.has_xray = true;
         in.xray_flux = sw->xray_flux;
+    }
+    if (has_p_model) {
+        in.has_ai = true;
+        in.ai = eng_ai_score(p_model, cd->p_fair);
     }
     if (!(g = game_part(c, mk, gm, &in)))
         return false;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ai.h"
 #include "market.h"
 #include "scoring/score.h"
 #include "wire.h"
@@ -34,11 +35,17 @@ eng_cands_t *eng_cands_new(const eng_score_conf_t *conf);
 void eng_cands_free(eng_cands_t *c);
 
 /**
- * @brief Add the scoring fields (ai, research, esoteric, jarvis, final, tier, confluence) of
+ * @brief Take p_model and the AI score from ai (borrowed; NULL: the candidate's AI score is
+ *        score.ai_default and no p_model is emitted).
+ */
+void eng_cands_set_ai(eng_cands_t *c, const eng_ai_t *ai);
+
+/**
+ * @brief Add the scoring fields (p_model, ai, research, esoteric, jarvis, final, tier, confluence) of
  *        candidate i of mk to sc, which eng_market_score() has filled.
  * @param out when not NULL, receives the full result (modules, research pillars)
  * @param why reasons, or NULL
- * @returns true when scored; false when the game is not known yet (sc unchanged)
+ * @returns true when scored; false when the game is not known yet (sc then gains only p_model)
  * @locality owner thread
  */
 bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *mk, size_t i,

@@ -11,10 +11,12 @@
  * for the outputs in flight, commit, leave the group, exit 0.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <librdkafka/rdkafka.h>
@@ -47,6 +49,7 @@ typedef struct eng {
     char scores_topic[ENG_TOPIC_MAX];    /* prefix + scores.v1 */
     eng_state_t *state;                  /* games, context and markets */
     eng_cands_t *cands;                  /* scoring of candidates (engine/cands.h) */
+    eng_ai_t *ai;                        /* LSTM p_model and Elo (engine/ai.h) */
     wire_score_t score;                  /* reused output event */
     unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
     unsigned long long score_cnt;        /* score events emitted */
@@ -95,7 +98,9 @@ static void usage(FILE *fp)
             "kafka.group from kafka.brokers and validates every event (invalid ones go to\n"
             "savant.dlq.v1 with the reason and the original bytes). Keeps each market's state\n"
             "(quotes per book, de-vigged consensus, best price, line variance, steam, arbitrage)\n"
-            "and emits savant.scores.v1 for every candidate of a market an odds event changed.\n"
+            "and emits savant.scores.v1 for every candidate of a market an event changed, with\n"
+            "the JARVIS Savant scores (docs/scoring.md) and the LSTM's p_model from the model\n"
+            "file ai.model (refused at start if it does not match; empty: no model).\n"
             "At-least-once delivery (kafka.exactly_once: Kafka transactions). On start-up and\n"
             "on every partition assignment it rebuilds its state by re-reading the partitions\n"
             "up to the committed offsets. Runs until SIGINT/SIGTERM. Keys: docs/configuration.md\n"
@@ -213,8 +218,10 @@ static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     if (rc != SV_OK)
         return rc;
     rc = eng_state_apply_odds(e->state, &e->in.odds, &mk, err);
-    if (rc == SV_OK)
+    if (rc == SV_OK) {
+        eng_ai_on_odds(e->ai, e->state, mk, e->in.odds.ts);
         eng_emit_scores(e, mk);
+    }
     return rc;
 }
 
@@ -246,6 +253,8 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     }
     g = NULL;
     rc = eng_state_apply_game(e->state, &e->in.game, &g, err);
+    if (rc == SV_OK)
+        eng_ai_on_game(e->ai, &e->in.game);
     if (rc == SV_OK && g &&
         (!was_known || commence != g->commence_ts || strcmp(home, g->home) != 0 ||
          strcmp(away, g->away) != 0 || strcmp(sport, g->sport) != 0))
@@ -287,6 +296,31 @@ static sv_err_t eng_on_click(eng_t *e, const rd_kafka_message_t *m, wire_err_t *
     UNUSED(m);
     UNUSED(err);
     return SV_OK;
+}
+
+/* ai.model: a relative path is tried from the working directory, then from the install root
+ * (the directory above the one holding this binary, i.e. the source tree for bin/). */
+static void eng_model_path(const char *cfg_path, char *out, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t n;
+
+    snprintf(out, size, "%s", cfg_path);
+    if (!*cfg_path || cfg_path[0] == '/' || access(cfg_path, R_OK) == 0)
+        return;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) { /* strip the binary's name, then bin/ */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return;
+        *slash = '\0';
+    }
+    int w = snprintf(out, size, "%s/%s", exe, cfg_path);
+    if (w < 0 || (size_t)w >= size || access(out, R_OK) != 0)
+        snprintf(out, size, "%s", cfg_path); /* report the configured path */
 }
 
 static const eng_input_t *eng_input_for(const eng_t *e, const char *topic)
@@ -428,6 +462,15 @@ int main(int argc, char **argv)
             eng_state_free(e.state);
             return 1;
         }
+        char model[PATH_MAX + 64];
+        eng_model_path(e.cfg.ai_model, model, sizeof(model));
+        if (!(e.ai = eng_ai_new(model, errstr, sizeof(errstr)))) {
+            fprintf(stderr, "savant-engine: %s\n", errstr);
+            eng_cands_free(e.cands);
+            eng_state_free(e.state);
+            return 1;
+        }
+        eng_cands_set_ai(e.cands, e.ai);
     }
     for (size_t i = 0; i < SV_ARRAY_SIZE(eng_inputs); i++) {
         snprintf(topics[i], sizeof(topics[i]), "%s%s", e.cfg.kafka_topic_prefix,
@@ -454,8 +497,9 @@ int main(int argc, char **argv)
     e.sigterm = evsignal_new(e.base, SIGTERM, eng_on_signal, &e);
     event_add(e.sigint, NULL);
     event_add(e.sigterm, NULL);
-    LOG_INFO("eng", "started", "brokers=%s group=%s prefix=%s", e.cfg.kafka_brokers,
-             e.cfg.kafka_group, e.cfg.kafka_topic_prefix);
+    LOG_INFO("eng", "started", "brokers=%s group=%s prefix=%s model=%s", e.cfg.kafka_brokers,
+             e.cfg.kafka_group, e.cfg.kafka_topic_prefix,
+             eng_ai_model_id(e.ai) ? eng_ai_model_id(e.ai) : "none");
 
     event_base_dispatch(e.base);
 
@@ -479,6 +523,7 @@ out:
     kout_free(e.kout);
     event_base_free(e.base);
     eng_cands_free(e.cands);
+    eng_ai_free(e.ai);
     eng_state_free(e.state);
     msgpack_sbuffer_destroy(&e.sbuf);
     return e.rc;

@@ -54,3 +54,8 @@ assert_eq "unknown topic status" 2 "$rc"
 run "$BIN/savant-cat" produce -b 127.0.0.1:1 -t savant.state.v1
 assert_eq "schema-less topic status for produce" 2 "$rc"
 grep -q "has no schema" "$TMP/err" || fail "unclear error for producing to the state topic"
+
+# the engine refuses a model file that is not one (issue 6: never a mismatched model)
+run "$BIN/savant-engine" -X ai.model=README.md -X kafka.brokers=127.0.0.1:1
+assert_eq "engine with a bad model status" 1 "$rc"
+assert_eq "engine with a bad model message" "savant-engine: README.md: bad magic (not a Savant LSTM model file)" "$(cat "$TMP/err")"

@@ -180,7 +180,7 @@ int test_0201_cfg_defaults(void)
     T_ASSERT_STR(a.redis_url, "redis://127.0.0.1:6379/0");
     T_ASSERT_STR(a.pg_dsn, "host=127.0.0.1 port=5432 dbname=savant user=savant");
     T_ASSERT_STR(a.http_listen, "127.0.0.1:8080");
-    T_ASSERT_STR(a.ai_model, "");
+    T_ASSERT_STR(a.ai_model, "config/models/default.model");
     T_ASSERT_INT(a.log_level, ==, LOG_LVL_INFO);
     T_ASSERT_STR(a.log_debug, "");
     /* every byte is set, so defaulted structs compare equal whatever was there before */

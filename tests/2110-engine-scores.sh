@@ -5,7 +5,7 @@
 # book from the consensus.
 . "$(dirname "$0")/lib.sh"
 start_broker --partitions 2
-X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2110 -X kafka.session_timeout_ms=3000)
+X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2110 -X kafka.session_timeout_ms=3000 -X ai.model=)
 T0=1764180000000
 odds() { # odds TS BOOK 'OUTCOMES-JSON'
     printf '{"v":1,"ts":%s,"event_id":"g1","sport":"nba","book":"%s","market":"h2h","outcomes":%s}\n' "$1" "$2" "$3"

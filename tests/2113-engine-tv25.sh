@@ -12,7 +12,7 @@
 # a new splits record re-scores the game's candidates. savant-top shows them best first.
 . "$(dirname "$0")/lib.sh"
 start_broker --partitions 2
-X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2113 -X kafka.session_timeout_ms=3000 -X score.ai_default=7)
+X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2113 -X kafka.session_timeout_ms=3000 -X score.ai_default=7 -X ai.model=)
 LAL='Los Angeles Lakers' BOS='Boston Celtics'
 T0=1771100000000 START=1771201800000
 produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }

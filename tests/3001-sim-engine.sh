@@ -1,7 +1,7 @@
 # 3001: the simulator end to end. `savant-feed sim` is deterministic (the same seed gives the same
 # bytes, and the counts follow the rules of docs/feeds.md); its events go through savant-broker
 # to savant-engine, which publishes scored candidates (field final present) on savant.scores.v1
-# for every simulated game, with in-range finals and known tiers.
+# for every simulated game, with in-range finals and known tiers, and p_model from the shipped model.
 . "$(dirname "$0")/lib.sh"
 
 # 1. Same seed, same bytes. seed 5, 3 games (nba, nfl, nhl), 8 books: per game 1 scheduled +
@@ -60,6 +60,12 @@ jq -e -s '[.[] | select(.final != null)] | length > 0 and all(.[];
     "$TMP/scores" >/dev/null || fail "a score is out of range: $(jq -c 'select(.final != null and (.final < 0 or .final > 10))' "$TMP/scores" | head -2)"
 jq -e -s '[.[] | .market] | unique == ["h2h", "spreads", "totals"]' "$TMP/scores" >/dev/null ||
     fail "not every market scored"
+# the shipped model (ai.model default) gives p_model on every score after an odds event, and the
+# AI score is its mapping against the consensus: clamp(5 + 50 (p_model - p_fair), 0, 10)
+jq -e -s 'all(.[]; .p_model != null and .p_model > 0 and .p_model < 1) and
+    all(.[] | select(.final != null); ((.ai - ([0, ([10, 5 + 50 * (.p_model - .p_fair)] | min)] | max)) | fabs) < 1e-9)' \
+    "$TMP/scores" >/dev/null || fail "p_model or the AI score is missing or wrong: $(head -1 "$TMP/scores")"
+grep -q 'event=started .* model=lstm-16x32-' "$TMP/engine.log" || fail "the engine did not load the default model: $(grep started "$TMP/engine.log")"
 
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
 assert_eq "engine exit status" 0 "$rc"

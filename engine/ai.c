@@ -1,0 +1,130 @@
+/*
+ * ai — LSTM steps per candidate and Elo, for the engine (see ai.h).
+ */
+#include "ai.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ml/elo.h"
+#include "ml/features.h"
+#include "ml/lstm.h"
+
+/* One candidate slot's model state. */
+typedef struct ai_slot {
+    eng_lstm_state_t st;   /* LSTM h and c */
+    eng_feat_prev_t prev;  /* previous step's p_fair and line (change features) */
+    float p;               /* latest p_model */
+    bool has;              /* stepped at least once */
+} ai_slot_t;
+
+struct eng_ai {
+    eng_lstm_model_t *model; /* NULL: no model */
+    eng_elo_t *elo;
+    ai_slot_t *slots;        /* market index × ENG_OUTCOMES_MAX + candidate */
+    size_t slots_cap;
+};
+
+eng_ai_t *eng_ai_new(const char *path, char *errstr, size_t errstr_size)
+{
+    eng_ai_t *ai = calloc(1, sizeof(*ai));
+
+    if (!ai || !(ai->elo = eng_elo_new())) {
+        snprintf(errstr, errstr_size, "out of memory creating the AI engine");
+        goto fail;
+    }
+    if (path && *path) {
+        ai->model = malloc(sizeof(*ai->model));
+        if (!ai->model) {
+            snprintf(errstr, errstr_size, "out of memory loading the model");
+            goto fail;
+        }
+        if (eng_lstm_load(path, eng_feat_hash(), ai->model, errstr, errstr_size) != SV_OK)
+            goto fail;
+        if (ai->model->n_in != ENG_FEAT_N) {
+            snprintf(errstr, errstr_size, "ai.model: %s: %d inputs, the features are %d", path,
+                     ai->model->n_in, ENG_FEAT_N);
+            goto fail;
+        }
+    }
+    return ai;
+fail:
+    eng_ai_free(ai);
+    return NULL;
+}
+
+void eng_ai_free(eng_ai_t *ai)
+{
+    if (!ai)
+        return;
+    free(ai->model);
+    eng_elo_free(ai->elo);
+    free(ai->slots);
+    free(ai);
+}
+
+const char *eng_ai_model_id(const eng_ai_t *ai)
+{
+    return ai->model ? ai->model->id : NULL;
+}
+
+static ai_slot_t *ai_slot(eng_ai_t *ai, const eng_market_t *mk, size_t i)
+{
+    size_t slot = (size_t)mk->idx * ENG_OUTCOMES_MAX + i;
+
+    if (slot >= ai->slots_cap) {
+        size_t cap = ai->slots_cap ? ai->slots_cap : 1024;
+        while (cap <= slot)
+            cap *= 2;
+        ai_slot_t *n = realloc(ai->slots, cap * sizeof(*n));
+        if (!n)
+            return NULL;
+        memset(n + ai->slots_cap, 0, (cap - ai->slots_cap) * sizeof(*n));
+        ai->slots = n;
+        ai->slots_cap = cap;
+    }
+    return &ai->slots[slot];
+}
+
+void eng_ai_on_odds(eng_ai_t *ai, const eng_state_t *st, const eng_market_t *mk, int64_t ts)
+{
+    if (!ai->model)
+        return;
+    for (size_t i = 0; i < mk->cand_cnt; i++) {
+        ai_slot_t *s = ai_slot(ai, mk, i);
+        eng_feat_in_t in;
+        float x[ENG_FEAT_N];
+
+        if (!s)
+            return; /* out of memory: this market keeps no model state (no p_model) */
+        eng_feat_fill(&in, st, mk, i, ai->elo, &s->prev, ts);
+        eng_feat_compute(&in, x);
+        s->p = eng_lstm_step(ai->model, &s->st, x);
+        s->has = true;
+        eng_feat_prev_set(&s->prev, &in);
+    }
+}
+
+void eng_ai_on_game(eng_ai_t *ai, const wire_game_t *g)
+{
+    bool applied;
+
+    eng_elo_apply_game(ai->elo, g, &applied); /* a non-final or repeated result: nothing */
+}
+
+bool eng_ai_p_model(const eng_ai_t *ai, const eng_market_t *mk, size_t i, double *p_model)
+{
+    size_t slot = (size_t)mk->idx * ENG_OUTCOMES_MAX + i;
+
+    if (!ai->model || slot >= ai->slots_cap || !ai->slots[slot].has)
+        return false;
+    *p_model = ai->slots[slot].p;
+    return true;
+}
+
+double eng_ai_score(double p_model, double p_fair)
+{
+    double a = 5.0 + 50.0 * (p_model - p_fair);
+
+    return a < 0.0 ? 0.0 : a > 10.0 ? 10.0 : a;
+}

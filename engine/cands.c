@@ -215,7 +215,8 @@ bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *
     has_p_model = c->ai && eng_ai_p_model(c->ai, mk, i, &p_model);
     if (has_p_model) {
         sc->p_model = p_model;
-        sc->present |= WIRE_SCORE_HAS_P_MODEL;
+        sv_strlcpy(sc->model, eng_ai_model_id(c->ai), sizeof(sc->model));
+        sc->present |= WIRE_SCORE_HAS_P_MODEL | WIRE_SCORE_HAS_MODEL;
     }
     if (!gm || !gm->known)
         return false;

@@ -1553,6 +1553,7 @@ static const wire_field_t score_fields[] = {
     F(SC, final, "final", T_SCORE, OPT(SC, WIRE_SCORE_HAS_FINAL)),
     F(SC, tier, "tier", T_ENUM(tier_names), OPT(SC, WIRE_SCORE_HAS_TIER)),
     F(SC, confluence, "confluence", T_ENUM(conf_names), OPT(SC, WIRE_SCORE_HAS_CONFLUENCE)),
+    F(SC, model, "model", T_ID, OPT(SC, WIRE_SCORE_HAS_MODEL)),
 };
 #undef SC
 
@@ -1676,7 +1677,7 @@ static sv_err_t walk_score(wire_ctx_t *c, wire_wr_t *w, const void *st)
     const wire_index_t *ix = wire_schemas[WIRE_SCORE].ix;
     sv_err_t rc;
 
-    _Static_assert(SV_ARRAY_SIZE(score_fields) == 22, "walk_score: one line per row");
+    _Static_assert(SV_ARRAY_SIZE(score_fields) == 23, "walk_score: one line per row");
     if (w && wr_need(w, WR_FIELD)) {
         size_t n = ix->nreq;
         for (unsigned m = 0; m < ix->nmasks; m++)
@@ -1690,7 +1691,7 @@ static sv_err_t walk_score(wire_ctx_t *c, wire_wr_t *w, const void *st)
     SCORE_ROW(0) SCORE_ROW(1) SCORE_ROW(2) SCORE_ROW(3) SCORE_ROW(4) SCORE_ROW(5) SCORE_ROW(6)
     SCORE_ROW(7) SCORE_ROW(8) SCORE_ROW(9) SCORE_ROW(10) SCORE_ROW(11) SCORE_ROW(12)
     SCORE_ROW(13) SCORE_ROW(14) SCORE_ROW(15) SCORE_ROW(16) SCORE_ROW(17) SCORE_ROW(18)
-    SCORE_ROW(19) SCORE_ROW(20) SCORE_ROW(21)
+    SCORE_ROW(19) SCORE_ROW(20) SCORE_ROW(21) SCORE_ROW(22)
 #undef SCORE_ROW
     return SV_OK;
 }

@@ -230,6 +230,7 @@ typedef struct wire_score {
     double final;                                   /* optional, -100..100 */
     wire_tier_t tier;                               /* optional */
     wire_confluence_t confluence;                   /* optional */
+    char model[WIRE_ID_MAX + 1];                    /* optional: id of the model of p_model */
     uint32_t present;                               /* WIRE_SCORE_HAS_* */
 } wire_score_t;
 #define WIRE_SCORE_HAS_P_MODEL (1u << 0)
@@ -240,6 +241,7 @@ typedef struct wire_score {
 #define WIRE_SCORE_HAS_FINAL (1u << 5)
 #define WIRE_SCORE_HAS_TIER (1u << 6)
 #define WIRE_SCORE_HAS_CONFLUENCE (1u << 7)
+#define WIRE_SCORE_HAS_MODEL (1u << 8)
 
 /* --- signal (savant.signals.v1) --- */
 typedef enum wire_signal_state {

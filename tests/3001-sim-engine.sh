@@ -62,7 +62,7 @@ jq -e -s '[.[] | .market] | unique == ["h2h", "spreads", "totals"]' "$TMP/scores
     fail "not every market scored"
 # the shipped model (ai.model default) gives p_model on every score after an odds event, and the
 # AI score is its mapping against the consensus: clamp(5 + 50 (p_model - p_fair), 0, 10)
-jq -e -s 'all(.[]; .p_model != null and .p_model > 0 and .p_model < 1) and
+jq -e -s 'all(.[]; .p_model != null and .p_model > 0 and .p_model < 1 and (.model | startswith("lstm-16x32-"))) and
     all(.[] | select(.final != null); ((.ai - ([0, ([10, 5 + 50 * (.p_model - .p_fair)] | min)] | max)) | fabs) < 1e-9)' \
     "$TMP/scores" >/dev/null || fail "p_model or the AI score is missing or wrong: $(head -1 "$TMP/scores")"
 grep -q 'event=started .* model=lstm-16x32-' "$TMP/engine.log" || fail "the engine did not load the default model: $(grep started "$TMP/engine.log")"

@@ -109,6 +109,7 @@ static void usage(FILE *fp)
             "usage: savant-train DATASET... -o MODEL [--eval REPORT_DIR] [--hidden 32] [--epochs 30]\n"
             "                    [--batch 32] [--lr 0.005] [--seed 1] [--holdout 0.2] [--patience 5]\n"
             "                    [--truth FILE]... [-q]\n"
+            "       savant-train DATASET... --evaluate MODEL --eval REPORT_DIR [--truth FILE]...\n"
             "\n"
             "Trains the AI engine's LSTM on `savant-replay dataset` files (JSON lines) and writes\n"
             "the model file. Markets with a null label are dropped; whole games (the event id of\n"
@@ -130,6 +131,8 @@ static void usage(FILE *fp)
             "                       0 never stops early (default 5)\n"
             "  --truth FILE         savant-feed sim --truth file (repeatable): also compare the\n"
             "                       h2h forecasts with the simulator's true probabilities\n"
+            "  --evaluate MODEL     train nothing: evaluate MODEL on every market of the\n"
+            "                       datasets (data it was not trained on) into --eval DIR\n"
             "  -q, --quiet          no progress lines\n"
             "  -c FILE              config file; -X key=value sets a config key (repeatable);\n"
             "  --dump-config        print the effective configuration and exit\n"
@@ -1025,6 +1028,7 @@ int main(int argc, char **argv)
         {"holdout", required_argument, NULL, 'O'},
         {"patience", required_argument, NULL, 'P'},
         {"truth", required_argument, NULL, 'T'},
+        {"evaluate", required_argument, NULL, 'V'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
@@ -1045,6 +1049,7 @@ int main(int argc, char **argv)
     int opt, rc = 1, best_epoch = 0, epochs_run = 0, since_best = 0;
     char errstr[512];
     uint64_t rng;
+    const char *evaluate = NULL;
 
     memset(&r, 0, sizeof(r));
     memset(&ev, 0, sizeof(ev));
@@ -1094,6 +1099,7 @@ int main(int argc, char **argv)
             else
                 o.truth[o.n_truth++] = optarg;
             break;
+        case 'V': evaluate = optarg; break;
         case 'q': o.quiet = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -1105,7 +1111,15 @@ int main(int argc, char **argv)
     }
     if ((rc = cfg_cli_main(&cli, &cfg, environ, "savant-train")) >= 0)
         return rc;
-    if (!cli.dump_config && (!o.out || optind >= argc)) {
+    if (!cli.dump_config && evaluate && (o.out || !o.eval_dir || optind >= argc)) {
+        fprintf(stderr, "savant-train: %s\n",
+                o.out        ? "--evaluate writes no model: -o is not for it"
+                : !o.eval_dir ? "--evaluate needs --eval DIR"
+                              : "at least one DATASET is required");
+        usage(stderr);
+        return 2;
+    }
+    if (!cli.dump_config && !evaluate && (!o.out || optind >= argc)) {
         fprintf(stderr, "savant-train: %s\n",
                 !o.out ? "-o MODEL is required" : "at least one DATASET is required");
         usage(stderr);
@@ -1130,6 +1144,53 @@ int main(int argc, char **argv)
         r.hash = eng_feat_hash_of((const char *const *)r.feat, (size_t)r.n_in, 0);
     if (r.bad > TR_BAD_SHOWN)
         fprintf(stderr, "savant-train: %ld bad lines in all\n", r.bad);
+
+    /* --evaluate: an existing model on data it was not trained on; every market is held out */
+    if (evaluate) {
+        m = malloc(sizeof(*m));
+        if (!m)
+            goto nomem;
+        if (eng_lstm_load(evaluate, r.hash, m, errstr, sizeof(errstr)) != SV_OK) {
+            fprintf(stderr, "savant-train: %s\n", errstr);
+            goto out;
+        }
+        ids = malloc((r.n_mk + 1) * sizeof(*ids));
+        if (!ids)
+            goto nomem;
+        for (size_t i = 0; i < r.n_mk; i++) {
+            r.mk[i].heldout = 1;
+            markets[1]++;
+            ids[i] = r.mk[i].event_id;
+        }
+        qsort(ids, r.n_mk, sizeof(*ids), tr_cmp_str);
+        for (size_t i = 0; i < r.n_mk; i++)
+            if (i == 0 || strcmp(ids[i - 1], ids[i]) != 0)
+                games[1]++;
+        o.hidden = m->n_hid;
+        if (tr_evaluate(&r, m, &ev) < 0)
+            goto nomem;
+        if (tr_report(o.eval_dir, &r, &o, m, &ev, NULL, 0, 0, games, markets) < 0)
+            goto out;
+        if (!o.quiet) {
+            fprintf(stderr, "savant-train: evaluated %s on %ld games (%ld markets)", m->id, games[1],
+                    markets[1]);
+            if (ev.all[0].n)
+                fprintf(stderr, "; log loss at the close: model %.4f",
+                        ev.all[0].log_loss / (double)ev.all[0].n);
+            if (ev.all[1].n)
+                fprintf(stderr, ", market %.4f", ev.all[1].log_loss / (double)ev.all[1].n);
+            if (ev.all[2].n)
+                fprintf(stderr, ", Elo %.4f", ev.all[2].log_loss / (double)ev.all[2].n);
+            if (ev.truth[3].n)
+                fprintf(stderr, "; h2h vs truth: model %.4f, market %.4f, truth %.4f",
+                        ev.truth[0].log_loss / (double)ev.truth[0].n,
+                        ev.truth[1].log_loss / (double)ev.truth[1].n,
+                        ev.truth[3].log_loss / (double)ev.truth[3].n);
+            fputc('\n', stderr);
+        }
+        rc = 0;
+        goto out;
+    }
 
     /* split by game */
     ids = malloc((r.n_mk + 1) * sizeof(*ids));

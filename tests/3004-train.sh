@@ -92,3 +92,15 @@ grep -q "^savant-train: bad.jsonl:$n: line: not a JSON object" bad.err || fail "
 grep -qx "savant-train: bad.jsonl:$((n + 1)): steps: step 0 is not an array of $(head -1 data/dataset-11.jsonl | jq ".features | length") numbers (line skipped)" bad.err ||
     fail "short step message: $(cat bad.err)"
 assert_eq "bad lines counted" 2 "$(jq .input.bad_lines evb/report.json)"
+
+# --evaluate: the trained model on a seed it never saw; every market is held out, nothing is
+# written but the report, and the same run gives the same report
+"$TRAIN" data/dataset-12.jsonl --evaluate m1.model --eval evx -q 2>evx.err || fail "--evaluate failed: $(cat evx.err)"
+"$TRAIN" data/dataset-12.jsonl --evaluate m1.model --eval evy -q 2>/dev/null
+assert_files_eq "--evaluate report of two runs" evx/report.json evy/report.json
+assert_eq "--evaluate holds every market out" "$(grep -c '"key"' data/dataset-12.jsonl)" "$(jq .split.markets_heldout evx/report.json)"
+assert_eq "--evaluate trains nothing" 0 "$(jq .training.epochs_run evx/report.json)"
+set +e
+"$TRAIN" data/dataset-12.jsonl --evaluate m1.model -o x.model 2>evu.err; rc=$?
+set -e
+assert_eq "--evaluate with -o status" 2 "$rc"

@@ -25,7 +25,7 @@ struct eng_ai {
     size_t slots_cap;
 };
 
-eng_ai_t *eng_ai_new(const char *path, char *errstr, size_t errstr_size)
+eng_ai_t *eng_ai_new(const char *path, const char *elo_spec, char *errstr, size_t errstr_size)
 {
     eng_ai_t *ai = calloc(1, sizeof(*ai));
 
@@ -33,6 +33,8 @@ eng_ai_t *eng_ai_new(const char *path, char *errstr, size_t errstr_size)
         snprintf(errstr, errstr_size, "out of memory creating the AI engine");
         goto fail;
     }
+    if (eng_elo_set_sports(ai->elo, elo_spec, errstr, errstr_size) != SV_OK)
+        goto fail;
     if (path && *path) {
         ai->model = malloc(sizeof(*ai->model));
         if (!ai->model) {

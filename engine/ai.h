@@ -27,10 +27,11 @@
 typedef struct eng_ai eng_ai_t;
 
 /**
- * @brief The AI engine with the model file at path ("" or NULL: no model).
+ * @brief The AI engine with the model file at path ("" or NULL: no model) and the Elo
+ *        constants of `ai.elo` (elo_spec, see eng_elo_set_sports()).
  * @returns the engine (free with eng_ai_free()), or NULL with errstr naming the file and why.
  */
-eng_ai_t *eng_ai_new(const char *path, char *errstr, size_t errstr_size);
+eng_ai_t *eng_ai_new(const char *path, const char *elo_spec, char *errstr, size_t errstr_size);
 
 /** @brief Free it; NULL is fine. */
 void eng_ai_free(eng_ai_t *ai);

@@ -1403,6 +1403,10 @@ static int eng_bt_setup(eng_bt_t *bt)
         fprintf(stderr, "savant-replay: out of memory creating the Elo ratings\n");
         return 1;
     }
+    if (bt->dataset && eng_elo_set_sports(bt->elo, bt->cfg.ai_elo, errstr, sizeof(errstr)) != SV_OK) {
+        fprintf(stderr, "savant-replay: %s\n", errstr);
+        return 1;
+    }
     if (!bt->dataset) {
         eng_score_conf_t sconf;
         if (eng_score_conf_from_cfg(&sconf, &bt->cfg, errstr, sizeof(errstr)) != SV_OK) {

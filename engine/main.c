@@ -464,7 +464,7 @@ int main(int argc, char **argv)
         }
         char model[PATH_MAX + 64];
         eng_model_path(e.cfg.ai_model, model, sizeof(model));
-        if (!(e.ai = eng_ai_new(model, errstr, sizeof(errstr)))) {
+        if (!(e.ai = eng_ai_new(model, e.cfg.ai_elo, errstr, sizeof(errstr)))) {
             fprintf(stderr, "savant-engine: %s\n", errstr);
             eng_cands_free(e.cands);
             eng_state_free(e.state);

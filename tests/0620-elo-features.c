@@ -609,3 +609,34 @@ int test_0629_feat_determinism(void)
     T_ASSERT(a[10 * ENG_FEAT_N + 2] == (float)(1 / 1.75)); /* best price: b1 1.75 */
     T_END;
 }
+
+/* 0630: the Elo constants come from config (ai.elo). "nba:10:0": K 10, no home advantage, so an
+ * even home win by 1 moves each team by 10 · max(1, ln 2) · 0.5 = 5 exactly; a sport not listed
+ * is not rated; bad entries are refused naming them. */
+int test_0630_elo_config(void);
+int test_0630_elo_config(void)
+{
+    eng_elo_t *elo = eng_elo_new();
+    char err[256];
+    wire_err_t werr;
+    T_BEGIN;
+    T_ASSERT(elo);
+    T_ASSERT_INT(eng_elo_set_sports(elo, "nba:10:0,soccer_:20:60:0.8", err, sizeof(err)), ==, SV_OK);
+    T_ASSERT_INT(eng_elo_apply_result(elo, "g1", "nba", "A", "B", 101, 100, &werr), ==, SV_OK);
+    T_ASSERT_DBL(eng_elo_rating(elo, "nba", "A"), 1505.0, 1e-9);
+    T_ASSERT_DBL(eng_elo_rating(elo, "nba", "B"), 1495.0, 1e-9);
+    T_ASSERT_INT(eng_elo_apply_result(elo, "g2", "nfl", "C", "D", 21, 20, &werr), ==, SV_ERR_NOENT);
+    T_ASSERT(eng_elo_sport_of(elo, "soccer_epl") != NULL);
+    T_ASSERT(eng_elo_sport_of(elo, "nhl") == NULL);
+    T_ASSERT(eng_elo_sport("nhl") != NULL); /* the static table is unchanged */
+    T_ASSERT_INT(eng_elo_set_sports(elo, "nba:10", err, sizeof(err)), ==, SV_ERR_CONFIG);
+    T_ASSERT_STR(err, "ai.elo: 'nba:10' is not sport:K:HOME_ADV[:DRAW_NU]");
+    T_ASSERT_INT(eng_elo_set_sports(elo, "nba:0:65", err, sizeof(err)), ==, SV_ERR_CONFIG);
+    T_ASSERT_STR(err, "ai.elo: nba: K must be in (0, 1000], HOME_ADV in [-1000, 1000], DRAW_NU in [0, 10]");
+    T_ASSERT_INT(eng_elo_set_sports(elo, "nba:20:65,,nhl:8:33", err, sizeof(err)), ==, SV_ERR_CONFIG);
+    T_ASSERT_STR(err, "ai.elo: entry 2: empty");
+    goto end;
+end:
+    eng_elo_free(elo);
+    return t_rc_;
+}

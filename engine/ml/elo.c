@@ -28,7 +28,13 @@ typedef struct elo_game {
     char event_id[WIRE_ID_MAX + 1]; /* an applied result */
 } elo_game_t;
 
+#define ELO_SPORTS_MAX 32     /* rows of a configured table */
+#define ELO_SPORT_NAME_MAX 33 /* bytes of a row's sport (a token or a prefix ending in '_') */
+
 struct eng_elo {
+    eng_elo_sport_t sports[ELO_SPORTS_MAX]; /* this instance's constants (default: the table) */
+    char sport_names[ELO_SPORTS_MAX][ELO_SPORT_NAME_MAX];
+    size_t sport_cnt;
     eng_elo_team_t *teams;  /* first-appearance order */
     size_t team_cnt, team_cap;
     eng_htab_t team_ix;     /* hash(sport, team) -> index in teams */
@@ -37,16 +43,80 @@ struct eng_elo {
     eng_htab_t game_ix;     /* hash(event_id) -> index in games */
 };
 
-const eng_elo_sport_t *eng_elo_sport(const char *sport)
+static const eng_elo_sport_t *elo_find(const eng_elo_sport_t *tab, size_t cnt, const char *sport)
 {
-    for (size_t i = 0; i < SV_ARRAY_SIZE(elo_sports); i++) {
-        const char *s = elo_sports[i].sport;
+    for (size_t i = 0; i < cnt; i++) {
+        const char *s = tab[i].sport;
         size_t n = strlen(s);
         if (s[n - 1] == '_' ? strncmp(sport, s, n) == 0 && sport[n] != '\0'
                             : strcmp(sport, s) == 0)
-            return &elo_sports[i];
+            return &tab[i];
     }
     return NULL;
+}
+
+const eng_elo_sport_t *eng_elo_sport(const char *sport)
+{
+    return elo_find(elo_sports, SV_ARRAY_SIZE(elo_sports), sport);
+}
+
+const eng_elo_sport_t *eng_elo_sport_of(const eng_elo_t *elo, const char *sport)
+{
+    return elo_find(elo->sports, elo->sport_cnt, sport);
+}
+
+sv_err_t eng_elo_set_sports(eng_elo_t *elo, const char *spec, char *errstr, size_t errstr_size)
+{
+    eng_elo_sport_t tab[ELO_SPORTS_MAX];
+    char names[ELO_SPORTS_MAX][ELO_SPORT_NAME_MAX];
+    size_t cnt = 0;
+    const char *p = spec;
+
+    while (*p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char row[128], *f[5], *save = NULL, *tok;
+        int nf = 0;
+        double k, ha, nu = 0.0;
+        char *e1, *e2, *e3 = NULL;
+
+        if (len == 0 || len >= sizeof(row) || cnt == ELO_SPORTS_MAX) {
+            snprintf(errstr, errstr_size, "ai.elo: entry %zu: %s", cnt + 1,
+                     len == 0 ? "empty" : cnt == ELO_SPORTS_MAX ? "more than 32 sports" : "too long");
+            return SV_ERR_CONFIG;
+        }
+        memcpy(row, p, len);
+        row[len] = '\0';
+        for (tok = strtok_r(row, ":", &save); tok && nf < 5; tok = strtok_r(NULL, ":", &save))
+            f[nf++] = tok;
+        if (nf < 3 || nf > 4 || strlen(f[0]) >= ELO_SPORT_NAME_MAX) {
+            snprintf(errstr, errstr_size, "ai.elo: '%.*s' is not sport:K:HOME_ADV[:DRAW_NU]",
+                     (int)len, p);
+            return SV_ERR_CONFIG;
+        }
+        k = strtod(f[1], &e1);
+        ha = strtod(f[2], &e2);
+        if (nf == 4)
+            nu = strtod(f[3], &e3);
+        if (*e1 || *e2 || (e3 && *e3) || !(k > 0 && k <= 1000) || !(ha >= -1000 && ha <= 1000) ||
+            !(nu >= 0 && nu <= 10)) {
+            snprintf(errstr, errstr_size,
+                     "ai.elo: %s: K must be in (0, 1000], HOME_ADV in [-1000, 1000], DRAW_NU in "
+                     "[0, 10]", f[0]);
+            return SV_ERR_CONFIG;
+        }
+        sv_strlcpy(names[cnt], f[0], sizeof(names[cnt]));
+        tab[cnt] = (eng_elo_sport_t){NULL, k, ha, nu};
+        cnt++;
+        p = end ? end + 1 : p + len;
+    }
+    for (size_t i = 0; i < cnt; i++) {
+        memcpy(elo->sport_names[i], names[i], sizeof(names[i]));
+        elo->sports[i] = tab[i];
+        elo->sports[i].sport = elo->sport_names[i];
+    }
+    elo->sport_cnt = cnt;
+    return SV_OK;
 }
 
 eng_elo_t *eng_elo_new(void)
@@ -56,6 +126,12 @@ eng_elo_t *eng_elo_new(void)
         return NULL;
     eng_htab_init(&elo->team_ix);
     eng_htab_init(&elo->game_ix);
+    for (size_t i = 0; i < SV_ARRAY_SIZE(elo_sports); i++) {
+        sv_strlcpy(elo->sport_names[i], elo_sports[i].sport, sizeof(elo->sport_names[i]));
+        elo->sports[i] = elo_sports[i];
+        elo->sports[i].sport = elo->sport_names[i];
+    }
+    elo->sport_cnt = SV_ARRAY_SIZE(elo_sports);
     return elo;
 }
 
@@ -174,7 +250,7 @@ sv_err_t eng_elo_apply_result(eng_elo_t *elo, const char *event_id, const char *
         return elo_fail(err, SV_ERR_INVALID, "home_score", "must be >= 0");
     if (away_score < 0)
         return elo_fail(err, SV_ERR_INVALID, "away_score", "must be >= 0");
-    if (!(sp = eng_elo_sport(sport)))
+    if (!(sp = eng_elo_sport_of(elo, sport)))
         return elo_fail(err, SV_ERR_NOENT, "sport", "no Elo constants for this sport");
     gh = eng_htab_hash_str(0, event_id);
     if (elo_game_seen(elo, event_id, gh))
@@ -230,7 +306,7 @@ double eng_elo_rating(const eng_elo_t *elo, const char *sport, const char *team)
 sv_err_t eng_elo_prob(const eng_elo_t *elo, const char *sport, const char *home, const char *away,
                       double *p_home, double *p_draw)
 {
-    const eng_elo_sport_t *sp = eng_elo_sport(sport);
+    const eng_elo_sport_t *sp = eng_elo_sport_of(elo, sport);
     double pd;
 
     if (!sp) {

@@ -3,7 +3,7 @@
  * starts at 1500; each final result (a games event with status final and both scores) moves the
  * two teams by K · max(1, ln(|margin| + 1)) · (S − E), where E = 1 / (1 + 10^(−(Rh + HA − Ra)/400))
  * is the home side's expected score and S is 1, 0.5 (a draw) or 0. K and the home advantage HA
- * come from a static table per sport (nba, nfl, nhl, mlb, soccer_*); soccer also gets a draw
+ * come from a table per sport (nba, nfl, nhl, mlb, soccer_*; config `ai.elo`); soccer also gets a draw
  * probability (Davidson: p_draw = ν·√(pH·pA) / (pH + pA + ν·√(pH·pA)), ν = 0.8). A game is
  * applied once, by event_id; a repeated final is ignored. Ratings are keyed by (sport, team):
  * the same name in two sports is two teams.
@@ -49,8 +49,19 @@ typedef struct eng_elo eng_elo_t;
  */
 const eng_elo_sport_t *eng_elo_sport(const char *sport);
 
+/** @brief Like eng_elo_sport(), in elo's own table (eng_elo_set_sports()). */
+const eng_elo_sport_t *eng_elo_sport_of(const eng_elo_t *elo, const char *sport);
+
 /**
- * @brief A new, empty set of ratings.
+ * @brief Replace elo's constants with a config value (`ai.elo`): a comma list of
+ *        sport:K:HOME_ADV[:DRAW_NU], a sport ending in '_' matching a prefix, e.g.
+ *        "nba:20:65,soccer_:20:60:0.8". Sports not listed are not rated. Call before any result.
+ * @returns SV_OK, or SV_ERR_CONFIG with errstr naming the entry and the reason.
+ */
+sv_err_t eng_elo_set_sports(eng_elo_t *elo, const char *spec, char *errstr, size_t errstr_size);
+
+/**
+ * @brief A new, empty set of ratings (constants: the static table until eng_elo_set_sports()).
  * @returns the ratings (caller frees with eng_elo_free()), or NULL when out of memory.
  * @locality any thread; the object is then used by one thread
  */

@@ -945,3 +945,18 @@ void cfg_doc_conf(FILE *out)
         cfg_write_line(out, def, &dflt, 0);
     }
 }
+
+bool cfg_sports_match(const char *list, const char *sport)
+{
+    const char *p = list;
+    size_t slen = strlen(sport);
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n > 0 && p[n - 1] == '*' ? slen >= n - 1 && strncmp(sport, p, n - 1) == 0
+                                      : n == slen && strncmp(sport, p, n) == 0)
+            return true;
+        p += n + (p[n] == ',');
+    }
+    return false;
+}

@@ -169,4 +169,11 @@ void cfg_doc_markdown(FILE *out);
  */
 void cfg_doc_conf(FILE *out);
 
+/**
+ * @brief Whether a comma list of sports in the form of `market.sports` names sport: an entry
+ *        equal to it, or an entry ending in '*' that is a prefix of it ("soccer_*").
+ * @locality any thread
+ */
+bool cfg_sports_match(const char *list, const char *sport);
+
 #endif

@@ -258,17 +258,7 @@ static unsigned long long eng_bt_count_lines(FILE *fp)
 
 static bool eng_bt_sport_known(const eng_bt_t *bt, const char *sport)
 {
-    const char *p = bt->cfg.market_sports;
-    size_t slen = strlen(sport);
-
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        if (n > 0 && p[n - 1] == '*' ? slen >= n - 1 && strncmp(sport, p, n - 1) == 0
-                                      : n == slen && strncmp(sport, p, n) == 0)
-            return true;
-        p += n + (p[n] == ',');
-    }
-    return false;
+    return cfg_sports_match(bt->cfg.market_sports, sport);
 }
 
 static size_t eng_bt_attr_index(eng_bt_t *bt, const char *name)

@@ -188,17 +188,7 @@ static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
 /* Whether market.sports lists sport (an entry ending in '*' matches a prefix). */
 static bool eng_sport_known(const eng_t *e, const char *sport)
 {
-    const char *p = e->cfg.market_sports;
-    size_t slen = strlen(sport);
-
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        if (n > 0 && p[n - 1] == '*' ? slen >= n - 1 && strncmp(sport, p, n - 1) == 0
-                                      : n == slen && strncmp(sport, p, n) == 0)
-            return true;
-        p += n + (p[n] == ',');
-    }
-    return false;
+    return cfg_sports_match(e->cfg.market_sports, sport);
 }
 
 static sv_err_t eng_check_sport(const eng_t *e, const char *sport, wire_err_t *err)

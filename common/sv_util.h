@@ -6,6 +6,7 @@
 #define SV_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define UNUSED(x) ((void)(x))
 #define SV_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -21,5 +22,11 @@ _Noreturn void sv_assert_fail(const char *expr, const char *file, int line);
  * @returns strlen(src), so truncation happened when the result is >= size.
  */
 size_t sv_strlcpy(char *dst, const char *src, size_t size);
+
+/**
+ * @brief Write s as a JSON string literal: quotes, backslash-escaped '"' and '\\', control
+ *        characters as \u00XX; other bytes (UTF-8 included) as they are.
+ */
+void sv_json_str(FILE *fp, const char *s);
 
 #endif

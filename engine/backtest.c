@@ -634,21 +634,6 @@ static double eng_bt_ratio(double a, double b)
     return b != 0.0 ? a / b : NAN;
 }
 
-static void eng_bt_str(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(fp, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(fp, "\\u%04x", c);
-        else
-            fputc(c, fp);
-    }
-    fputc('"', fp);
-}
-
 static void eng_bt_tally_add(eng_bt_tally_t *t, const eng_bt_bet_t *b)
 {
     if (b->r == ENG_BACKTEST_OPEN)
@@ -805,7 +790,7 @@ static void eng_bt_report_json(FILE *fp, const eng_bt_t *bt, const eng_bt_sum_t 
     else
         fputs("\"tier_units\"", fp);
     fputs(", \"devig\": ", fp);
-    eng_bt_str(fp, eng_quant_devig_name((eng_devig_t)bt->cfg.market_devig));
+    sv_json_str(fp, eng_quant_devig_name((eng_devig_t)bt->cfg.market_devig));
     fputs("},\n", fp);
     fprintf(fp, "  \"candidates\": %zu,\n  \"signals\": %zu,\n", bt->snap_cnt, s->bet_cnt);
     fprintf(fp, "  \"bets\": {\"count\": %zu, \"settled\": %ld, \"open\": %ld, \"wins\": %ld, "
@@ -840,7 +825,7 @@ static void eng_bt_report_json(FILE *fp, const eng_bt_t *bt, const eng_bt_sum_t 
     fputs("  ],\n  \"attribution\": [\n", fp);
     for (size_t k = 0; k < bt->attr_cnt; k++) {
         fputs("    {\"name\": ", fp);
-        eng_bt_str(fp, bt->attr[k]);
+        sv_json_str(fp, bt->attr[k]);
         fputs(", \"fired\": ", fp);
         eng_bt_tally_json(fp, &s->fired[k]);
         fputs(", \"not_fired\": ", fp);
@@ -851,12 +836,12 @@ static void eng_bt_report_json(FILE *fp, const eng_bt_t *bt, const eng_bt_sum_t 
     for (size_t i = 0; i < s->bet_cnt; i++) {
         const eng_bt_bet_t *b = &s->bets[i];
         fputs("    {\"key\": ", fp);
-        eng_bt_str(fp, b->sn->key);
+        sv_json_str(fp, b->sn->key);
         fprintf(fp, ", \"commence_ts\": %lld, \"ts\": %lld, \"tier\": \"%s\", \"stake\": ",
                 (long long)b->commence_ts, (long long)b->sn->ts, b->sn->tier);
         eng_bt_num(fp, b->stake);
         fputs(", \"book\": ", fp);
-        eng_bt_str(fp, b->sn->book);
+        sv_json_str(fp, b->sn->book);
         fprintf(fp, ", \"price\": %d, \"decimal\": ", b->sn->best_american);
         eng_bt_num(fp, b->sn->best_dec);
         fputs(", \"p_fair\": ", fp);
@@ -1141,11 +1126,11 @@ static void eng_bt_dataset_line(FILE *fp, const eng_bt_t *bt, const eng_market_t
     r = eng_bt_result(bt->st, mk, k, se->has_point, se->line[close], &vd);
     snprintf(key, sizeof(key), "%s|%s|%s", mk->event_id, mk->market, mk->player);
     fputs("{\"key\": ", fp);
-    eng_bt_str(fp, key);
+    sv_json_str(fp, key);
     fputs(", \"sport\": ", fp);
-    eng_bt_str(fp, gm && gm->known ? gm->sport : "");
+    sv_json_str(fp, gm && gm->known ? gm->sport : "");
     fputs(", \"side\": ", fp);
-    eng_bt_str(fp, mk->names[k]);
+    sv_json_str(fp, mk->names[k]);
     fputs(", \"steps\": [", fp);
     for (size_t j = 0; j < se->n; j++) {
         fputs(j ? ", [" : "[", fp);

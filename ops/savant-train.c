@@ -23,6 +23,7 @@
 #include <jansson.h>
 
 #include "cfg.h"
+#include "sv_util.h"
 #include "cfg_cli.h"
 #include "ml/features.h"
 #include "ml/lstm.h"
@@ -527,21 +528,6 @@ static void tr_ratio(FILE *fp, double a, double n)
         tr_num(fp, a / n);
 }
 
-static void tr_json_str(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(fp, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(fp, "\\u%04x", c);
-        else
-            fputc(c, fp);
-    }
-    fputc('"', fp);
-}
-
 static void tr_metrics_json(FILE *fp, const tr_metrics_t *mt, int calib)
 {
     if (!mt) {
@@ -765,16 +751,16 @@ static int tr_report(const char *dir, const tr_run_t *r, const tr_opts_t *o,
         goto out;
     }
     fputs("{\"model_id\": ", fp);
-    tr_json_str(fp, m->id);
+    sv_json_str(fp, m->id);
     fputs(", \"datasets\": [", fp);
     for (int i = 0; i < r->n_ds; i++) {
         fputs(i ? ", " : "", fp);
-        tr_json_str(fp, r->ds_names[i]);
+        sv_json_str(fp, r->ds_names[i]);
     }
     fputs("], \"features\": [", fp);
     for (int k = 0; k < r->n_in; k++) {
         fputs(k ? ", " : "", fp);
-        tr_json_str(fp, r->feat[k]);
+        sv_json_str(fp, r->feat[k]);
     }
     fprintf(fp, "], \"feature_hash\": \"%016" PRIx64 "\"", r->hash);
     fprintf(fp, ", \"input\": {\"markets\": %ld, \"dropped_null_label\": %ld, \"bad_lines\": %ld}",
@@ -786,7 +772,7 @@ static int tr_report(const char *dir, const tr_run_t *r, const tr_opts_t *o,
             games[0], games[1], markets[0], markets[1]);
     for (size_t i = 0; i < n_held; i++) {
         fputs(i ? ", " : "", fp);
-        tr_json_str(fp, held[i]);
+        sv_json_str(fp, held[i]);
     }
     fprintf(fp, "]}, \"training\": {\"hidden\": %d, \"batch\": %d, \"lr\": ", o->hidden, o->batch);
     tr_num(fp, o->lr);
@@ -811,7 +797,7 @@ static int tr_report(const char *dir, const tr_run_t *r, const tr_opts_t *o,
     for (int t = 0; t < ev->n_types; t++) {
         fputs(t ? ", " : "", fp);
         fputs("{\"type\": ", fp);
-        tr_json_str(fp, ev->types[t]);
+        sv_json_str(fp, ev->types[t]);
         for (int k = 0; k < 3; k++) {
             fprintf(fp, ", \"%s\": ", tr_forecasters[k]);
             tr_metrics_json(fp, tr_has(r, k) ? &ev->by[t][k] : NULL, 0);
@@ -935,7 +921,7 @@ static void tr_meta(char *buf, size_t size, const tr_run_t *r, const tr_opts_t *
     fputs("{\"trainer\": \"savant-train\", \"datasets\": [", fp);
     for (int i = 0; i < r->n_ds && i < TR_DATASETS_META; i++) {
         fputs(i ? ", " : "", fp);
-        tr_json_str(fp, r->ds_names[i]);
+        sv_json_str(fp, r->ds_names[i]);
     }
     if (r->n_ds > TR_DATASETS_META)
         fprintf(fp, ", \"(+%d more)\"", r->n_ds - TR_DATASETS_META);

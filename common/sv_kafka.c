@@ -37,6 +37,16 @@ int sv_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value,
     return rd_kafka_conf_set(conf, key, value, errstr, errstr_size) == RD_KAFKA_CONF_OK ? 0 : -1;
 }
 
+int sv_kafka_conf_set_cli_producer(rd_kafka_conf_t *conf, char *errstr, size_t errstr_size)
+{
+    return sv_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr, errstr_size) ||
+                   sv_kafka_conf_set(conf, "message.timeout.ms", "30000", errstr, errstr_size) ||
+                   sv_kafka_conf_set(conf, "enable.idempotence", "true", errstr, errstr_size) ||
+                   sv_kafka_conf_set(conf, "linger.ms", "5", errstr, errstr_size)
+               ? -1
+               : 0;
+}
+
 void sv_kafka_qev_init(sv_kafka_qev_t *q)
 {
     memset(q, 0, sizeof(*q));

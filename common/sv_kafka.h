@@ -28,6 +28,16 @@ void sv_kafka_conf_set_log(rd_kafka_conf_t *conf);
 int sv_kafka_conf_set(rd_kafka_conf_t *conf, const char *key, const char *value, char *errstr,
                       size_t errstr_size);
 
+/**
+ * @brief The producer settings of Savant's command-line tools (savant-cat produce, savant-feed,
+ *        savant-replay replay): the murmur2_random partitioner every Savant producer uses (a key
+ *        lands where the engine's would), idempotence (order per partition kept across retries),
+ *        linger 5 ms, and a 30 s message timeout (a CLI gives up on an unreachable broker, not
+ *        after librdkafka's 5 minutes; the engine's own producer never times out, producers/kout).
+ * @returns 0, or -1 with librdkafka's reason in errstr.
+ */
+int sv_kafka_conf_set_cli_producer(rd_kafka_conf_t *conf, char *errstr, size_t errstr_size);
+
 /*
  * A librdkafka queue on the loop: librdkafka writes a byte to a pipe when the queue goes from
  * empty to non-empty (rd_kafka_queue_io_event_enable), and the loop's read event on the pipe

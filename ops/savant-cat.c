@@ -392,11 +392,7 @@ static int cat_produce(const cat_opts_t *o, const cfg_t *cfg)
     conf = kconf_new(o, errstr, sizeof(errstr));
     if (!ev || !conf)
         goto fail;
-    /* A CLI waits 30 s for an unreachable broker, not librdkafka's default of 5 minutes. */
-    if (sv_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "message.timeout.ms", "30000", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof(errstr)))
+    if (sv_kafka_conf_set_cli_producer(conf, errstr, sizeof(errstr)))
         goto fail;
     rd_kafka_conf_set_dr_msg_cb(conf, cat_dr_cb);
     rd_kafka_conf_set_opaque(conf, &dr);

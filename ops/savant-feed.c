@@ -306,13 +306,9 @@ static int out_open_kafka(feed_out_t *out, const char *brokers, char *errstr, si
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
 
     sv_kafka_conf_set_log(conf);
-    /* A CLI waits 30 s for an unreachable broker, not librdkafka's default of 5 minutes. */
     if (sv_kafka_conf_set(conf, "bootstrap.servers", brokers, errstr, size) ||
         sv_kafka_conf_set(conf, "client.id", "savant-feed", errstr, size) ||
-        sv_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr, size) ||
-        sv_kafka_conf_set(conf, "message.timeout.ms", "30000", errstr, size) ||
-        sv_kafka_conf_set(conf, "enable.idempotence", "true", errstr, size) ||
-        sv_kafka_conf_set(conf, "linger.ms", "5", errstr, size)) {
+        sv_kafka_conf_set_cli_producer(conf, errstr, size)) {
         rd_kafka_conf_destroy(conf);
         return -1;
     }

@@ -835,10 +835,7 @@ static int rep_replay(const rep_opts_t *o)
     }
     /* The murmur2 partitioner, as every Savant producer: a key lands in the partition the
      * original producer chose (same partition count); idempotence keeps the order per partition. */
-    if (sv_kafka_conf_set(conf, "partitioner", "murmur2_random", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "message.timeout.ms", "30000", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "enable.idempotence", "true", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "linger.ms", "5", errstr, sizeof(errstr)))
+    if (sv_kafka_conf_set_cli_producer(conf, errstr, sizeof(errstr)))
         goto fail;
     rd_kafka_conf_set_dr_msg_cb(conf, rep_dr_cb);
     rd_kafka_conf_set_opaque(conf, &dr);

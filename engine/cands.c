@@ -68,9 +68,6 @@ unsigned long long eng_cands_scored(const eng_cands_t *c)
     return c->scored;
 }
 
-static const char *const inj_names[] = {"out",    "doubtful",  "questionable", "probable",
-                                        "day_to_day", "suspended", "active"};
-
 static bool same_name(const char *a, const char *b)
 {
     return strcmp(a, b) == 0;
@@ -178,23 +175,14 @@ static const eng_score_line_t *line_part(eng_cands_t *c, const eng_market_t *mk,
 
 static wire_confluence_t conf_level(const char *s)
 {
-    static const char *const names[] = {"IMMORTAL", "JARVIS_PERFECT",  "PERFECT",
-                                        "HARMONIC_CONVERGENCE", "STRONG", "MODERATE",
-                                        "DIVERGENT"};
-    for (size_t i = 0; i < SV_ARRAY_SIZE(names); i++)
-        if (strcmp(s, names[i]) == 0)
-            return (wire_confluence_t)i;
-    return WIRE_CONF_DIVERGENT;
+    wire_confluence_t c;
+    return wire_confluence_by_name(s, &c) == SV_OK ? c : WIRE_CONF_DIVERGENT;
 }
 
 static wire_tier_t tier_of(const char *s)
 {
-    static const char *const names[] = {"TITANIUM_SMASH", "GOLD_STAR", "EDGE_LEAN", "MONITOR",
-                                        "PASS"};
-    for (size_t i = 0; i < SV_ARRAY_SIZE(names); i++)
-        if (strcmp(s, names[i]) == 0)
-            return (wire_tier_t)i;
-    return WIRE_TIER_PASS; /* DROPPED (injured player) */
+    wire_tier_t t;
+    return wire_tier_by_name(s, &t) == SV_OK ? t : WIRE_TIER_PASS; /* DROPPED (injured player) */
 }
 
 bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *mk, size_t i,
@@ -260,7 +248,7 @@ bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *
         if (ij->status == WIRE_INJ_OUT || ij->status == WIRE_INJ_DOUBTFUL)
             vac_players++;
         if (mk->has_player && strcmp(ij->player, mk->player) == 0)
-            in.injury = inj_names[ij->status];
+            in.injury = wire_injury_status_name(ij->status);
     }
     in.vacuum = vac_players * 5 > 25 ? 25 : vac_players * 5;
     if (mk->has_player) {

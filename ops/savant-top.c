@@ -107,11 +107,6 @@ static int top_cmp(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-static const char *const tier_names[] = {"TITANIUM_SMASH", "GOLD_STAR", "EDGE_LEAN", "MONITOR",
-                                         "PASS"};
-static const char *const conf_names[] = {"IMMORTAL", "JARVIS_PERFECT", "PERFECT", "HARMONIC",
-                                         "STRONG", "MODERATE", "DIVERGENT"};
-
 static void top_draw(FILE *out, int rows, long long msgs, double rate, bool screen)
 {
     static top_ent_t *order[TOP_CAP];
@@ -142,8 +137,12 @@ static void top_draw(FILE *out, int rows, long long msgs, double rate, bool scre
         snprintf(best, sizeof(best), "%+d @ %.12s", s->best_price, s->best_book);
         fprintf(out, "%-26.26s %-13.13s %-28.28s %-20.20s %6.3f %6.2f %-14s %s\n",
                 s->cand.event_id, s->cand.market, side, best, s->p_fair, s->final,
-                (s->present & WIRE_SCORE_HAS_TIER) ? tier_names[s->tier] : "-",
-                (s->present & WIRE_SCORE_HAS_CONFLUENCE) ? conf_names[s->confluence] : "-");
+                (s->present & WIRE_SCORE_HAS_TIER) ? wire_tier_name(s->tier) : "-",
+                (s->present & WIRE_SCORE_HAS_CONFLUENCE)
+                    ? (s->confluence == WIRE_CONF_HARMONIC_CONVERGENCE
+                           ? "HARMONIC" /* the column is narrow */
+                           : wire_confluence_name(s->confluence))
+                    : "-");
     }
     if (n == 0)
         fprintf(out, "(no scored candidates yet: the engine scores a market once its game is known)\n");

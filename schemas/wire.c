@@ -1912,6 +1912,54 @@ const char *wire_type_name(wire_type_t t)
     return (unsigned)t < WIRE__CNT ? wire_schemas[t].name : "none";
 }
 
+/* Name of enum value v in a names table, or "" outside it. */
+static const char *enum_name(const char *const *names, size_t cnt, int v)
+{
+    return v >= 0 && (size_t)v < cnt ? names[v] : "";
+}
+
+/* Index of name in a names table, or -1. */
+static int enum_by_name(const char *const *names, size_t cnt, const char *name)
+{
+    for (size_t k = 0; k < cnt; k++)
+        if (strcmp(name, names[k]) == 0)
+            return (int)k;
+    return -1;
+}
+
+const char *wire_tier_name(wire_tier_t t)
+{
+    return enum_name(tier_names, SV_ARRAY_SIZE(tier_names), (int)t);
+}
+
+sv_err_t wire_tier_by_name(const char *name, wire_tier_t *t)
+{
+    int k = enum_by_name(tier_names, SV_ARRAY_SIZE(tier_names), name);
+    if (k < 0)
+        return SV_ERR_NOENT;
+    *t = (wire_tier_t)k;
+    return SV_OK;
+}
+
+const char *wire_confluence_name(wire_confluence_t c)
+{
+    return enum_name(conf_names, SV_ARRAY_SIZE(conf_names), (int)c);
+}
+
+sv_err_t wire_confluence_by_name(const char *name, wire_confluence_t *c)
+{
+    int k = enum_by_name(conf_names, SV_ARRAY_SIZE(conf_names), name);
+    if (k < 0)
+        return SV_ERR_NOENT;
+    *c = (wire_confluence_t)k;
+    return SV_OK;
+}
+
+const char *wire_injury_status_name(wire_injury_status_t s)
+{
+    return enum_name(injury_names, SV_ARRAY_SIZE(injury_names), (int)s);
+}
+
 sv_err_t wire_type_by_name(const char *name, wire_type_t *t)
 {
     for (int k = 0; k < WIRE__CNT; k++) {

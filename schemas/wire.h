@@ -63,6 +63,21 @@ const char *wire_type_name(wire_type_t t);
 /** @brief Look a type up by name; SV_ERR_NOENT if unknown. */
 sv_err_t wire_type_by_name(const char *name, wire_type_t *t);
 
+/** @brief The wire name of a tier ("GOLD_STAR"); "" for a value outside the enum. */
+const char *wire_tier_name(wire_tier_t t);
+
+/** @brief Look a tier up by its wire name; SV_ERR_NOENT if unknown. */
+sv_err_t wire_tier_by_name(const char *name, wire_tier_t *t);
+
+/** @brief The wire name of a confluence level ("HARMONIC_CONVERGENCE"); "" outside the enum. */
+const char *wire_confluence_name(wire_confluence_t c);
+
+/** @brief Look a confluence level up by its wire name; SV_ERR_NOENT if unknown. */
+sv_err_t wire_confluence_by_name(const char *name, wire_confluence_t *c);
+
+/** @brief The wire name of an injury status ("questionable"); "" outside the enum. */
+const char *wire_injury_status_name(wire_injury_status_t s);
+
 /**
  * @brief The type carried by a full topic name under `prefix` ("savant." + "odds.v1").
  * @returns SV_OK (WIRE_NONE for a schema-less topic of §4) or SV_ERR_NOENT (not a Savant topic).

@@ -2044,3 +2044,25 @@ end:
     json_decref(j);
     return t_rc_;
 }
+
+/* 0134: the enum names the engine and tools share with the codec's tables. */
+int test_0134_wire_enum_names(void);
+int test_0134_wire_enum_names(void)
+{
+    wire_tier_t t;
+    wire_confluence_t c;
+    T_BEGIN;
+    T_ASSERT_STR(wire_tier_name(WIRE_TIER_GOLD_STAR), "GOLD_STAR");
+    T_ASSERT_STR(wire_tier_name((wire_tier_t)5), "");
+    T_ASSERT_INT(wire_tier_by_name("EDGE_LEAN", &t), ==, SV_OK);
+    T_ASSERT_INT(t, ==, WIRE_TIER_EDGE_LEAN);
+    T_ASSERT_INT(wire_tier_by_name("DROPPED", &t), ==, SV_ERR_NOENT);
+    T_ASSERT_STR(wire_confluence_name(WIRE_CONF_HARMONIC_CONVERGENCE), "HARMONIC_CONVERGENCE");
+    T_ASSERT_STR(wire_confluence_name((wire_confluence_t)-1), "");
+    T_ASSERT_INT(wire_confluence_by_name("DIVERGENT", &c), ==, SV_OK);
+    T_ASSERT_INT(c, ==, WIRE_CONF_DIVERGENT);
+    T_ASSERT_INT(wire_confluence_by_name("strong", &c), ==, SV_ERR_NOENT);
+    T_ASSERT_STR(wire_injury_status_name(WIRE_INJ_DAY_TO_DAY), "day_to_day");
+    T_ASSERT_STR(wire_injury_status_name((wire_injury_status_t)7), "");
+    T_END;
+}

@@ -28,6 +28,9 @@
 #include "kout.h"
 #include "log.h"
 #include "market.h"
+#include "publish.h"
+#include "scoring/caltime.h"
+#include "signals.h"
 #include "sv_util.h"
 #include "wire.h"
 
@@ -47,10 +50,24 @@ typedef struct eng {
     int shutdown_ticks;                  /* 100 ms ticks spent stopping */
     char dlq_topic[ENG_TOPIC_MAX];       /* prefix + dlq.v1 */
     char scores_topic[ENG_TOPIC_MAX];    /* prefix + scores.v1 */
+    char signals_topic[ENG_TOPIC_MAX];   /* prefix + signals.v1 */
     eng_state_t *state;                  /* games, context and markets */
     eng_cands_t *cands;                  /* scoring of candidates (engine/cands.h) */
     eng_ai_t *ai;                        /* LSTM p_model and Elo (engine/ai.h) */
     wire_score_t score;                  /* reused output event */
+    eng_score_t res;                     /* the full scoring result of score */
+    eng_why_t why;                       /* reasons, when a signal is emitted */
+    eng_signals_t *signals;              /* the signal rules (engine/signals.h) */
+    eng_sig_rec_t sig_rec;               /* scratch: a candidate as the rules see it */
+    eng_pub_t *pub;                      /* items for the cache and push (engine/publish.h) */
+    struct event *flush_ev;              /* once per loop turn: eng_pub_flush() */
+    bool flush_armed;                    /* flush_ev is active */
+    int64_t *part_now;                   /* per input partition: latest event time seen there */
+    size_t part_now_cap;
+    uint32_t *touched;                   /* games whose candidates this input re-scored */
+    uint8_t *touched_flag;               /* per game index: in touched */
+    size_t touched_cnt, touched_cap, touched_flag_cap;
+    unsigned long long signal_cnt;       /* signal revisions emitted */
     unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
     unsigned long long score_cnt;        /* score events emitted */
     bool replaying;                      /* applying a replayed input: emit nothing */
@@ -166,23 +183,182 @@ static void eng_dead_letter(eng_t *e, const rd_kafka_message_t *m, const wire_er
     e->dlq_cnt++;
 }
 
+static void eng_nomem(eng_t *e, const char *what)
+{
+    LOG_ERROR("eng", "out_of_memory", "in=%s", what);
+    e->rc = 1;
+    event_base_loopbreak(e->base);
+}
+
+/* Remembers that game index gi had candidates re-scored by this input. */
+static void eng_touch_game(eng_t *e, uint32_t gi)
+{
+    if (gi >= e->touched_flag_cap) {
+        size_t n = e->touched_flag_cap ? e->touched_flag_cap : 1024;
+        uint8_t *f;
+        while (n <= gi)
+            n *= 2;
+        if (!(f = realloc(e->touched_flag, n)))
+            return eng_nomem(e, "touched");
+        memset(f + e->touched_flag_cap, 0, n - e->touched_flag_cap);
+        e->touched_flag = f;
+        e->touched_flag_cap = n;
+    }
+    if (e->touched_flag[gi])
+        return;
+    if (e->touched_cnt == e->touched_cap) {
+        size_t n = e->touched_cap ? e->touched_cap * 2 : 256;
+        uint32_t *t = realloc(e->touched, n * sizeof(*t));
+        if (!t)
+            return eng_nomem(e, "touched");
+        e->touched = t;
+        e->touched_cap = n;
+    }
+    e->touched_flag[gi] = 1;
+    e->touched[e->touched_cnt++] = gi;
+}
+
+/* Tells the signal rules the latest score of candidate i of mk (in e->score and e->res). */
+static void eng_note_signal(eng_t *e, const eng_market_t *mk, size_t i, bool scored)
+{
+    eng_sig_rec_t *r = &e->sig_rec;
+    const wire_score_t *sc = &e->score;
+
+    r->cand = sc->cand;
+    sv_strlcpy(r->book, sc->best_book, sizeof(r->book));
+    r->price = sc->best_price;
+    r->dec = sc->books > 0 ? sc->best_decimal : 0.0;
+    r->books = mk->has_modal ? sc->books : 0;
+    r->p_fair = sc->p_fair;
+    r->has_p_model = (sc->present & WIRE_SCORE_HAS_P_MODEL) != 0;
+    r->p_model = r->has_p_model ? sc->p_model : 0.0;
+    r->scored = scored && (sc->present & WIRE_SCORE_HAS_TIER);
+    r->ai = scored ? e->res.ai : 0.0;
+    r->research = scored ? e->res.research : 0.0;
+    r->esoteric = scored ? e->res.esoteric : 0.0;
+    r->jarvis = scored ? e->res.jarvis : 0.0;
+    r->base = scored ? e->res.base : 0.0;
+    r->final = scored ? sc->final : 0.0;
+    r->tier = scored ? sc->tier : WIRE_TIER_PASS;
+    r->confluence = scored ? sc->confluence : WIRE_CONF_DIVERGENT;
+    r->prop = mk->has_player;
+    sv_strlcpy(r->model, sc->present & WIRE_SCORE_HAS_MODEL ? sc->model : "", sizeof(r->model));
+    if (eng_signals_note(e->signals, mk->game, mk->idx * ENG_OUTCOMES_MAX + (uint32_t)i, r) !=
+        SV_OK)
+        eng_nomem(e, "signals");
+}
+
+/* A signal revision from the rules: the scoring's reasons are added, then it goes to
+ * savant.signals.v1 (key event_id) and to the cache and push. */
+static void eng_on_signal_rev(void *arg, uint32_t slot, wire_signal_t *sig)
+{
+    eng_t *e = arg;
+    const eng_market_t *mk = eng_state_market_at(e->state, slot / ENG_OUTCOMES_MAX);
+    const eng_game_t *g = eng_state_game_at(e->state, mk->game);
+    char key[WIRE_KEY_MAX];
+    wire_err_t err;
+
+    eng_why_init(&e->why);
+    eng_market_score(e->state, mk, slot % ENG_OUTCOMES_MAX, &e->score);
+    eng_cands_score(e->cands, e->state, mk, slot % ENG_OUTCOMES_MAX, &e->score, NULL, &e->why);
+    for (int k = 0; k < e->why.n && sig->reason_cnt < WIRE_REASONS_MAX; k++)
+        sv_strlcpy(sig->reasons[sig->reason_cnt++], eng_why_get(&e->why, k),
+                   sizeof(sig->reasons[0]));
+    if (!e->replaying) {
+        msgpack_sbuffer_clear(&e->sbuf);
+        if (wire_encode(WIRE_SIGNAL, sig, &e->pk, &err) != SV_OK) {
+            /* a bug, not an input: say what, and keep going without this revision */
+            LOG_ERROR("eng", "signal_invalid", "signal_id=%s field=%s reason=\"%s\"",
+                      sig->signal_id, err.field, err.reason);
+            return;
+        }
+        SV_ASSERT(wire_key(WIRE_SIGNAL, sig, key, sizeof(key)) == SV_OK);
+        eng_emit(e, e->signals_topic, key, sig->ts);
+        e->signal_cnt++;
+    }
+    if (eng_pub_signal(e->pub, slot, g, sig) != SV_OK)
+        eng_nomem(e, "publish");
+}
+
+/* After an input of partition part: the rules re-decide the games it touched, then event time
+ * of that partition moves on (signals.h: time passes per partition). */
+static void eng_decide(eng_t *e, int32_t part, int64_t ts)
+{
+    size_t pi = part < 0 ? 0 : (size_t)part;
+    char date[16];
+    int64_t now;
+
+    if (pi >= e->part_now_cap) {
+        size_t n = e->part_now_cap ? e->part_now_cap : 64;
+        int64_t *a;
+        while (n <= pi)
+            n *= 2;
+        if (!(a = realloc(e->part_now, n * sizeof(*a))))
+            return eng_nomem(e, "partitions");
+        memset(a + e->part_now_cap, 0, (n - e->part_now_cap) * sizeof(*a));
+        e->part_now = a;
+        e->part_now_cap = n;
+    }
+    if (ts > e->part_now[pi])
+        e->part_now[pi] = ts;
+    now = e->part_now[pi];
+    for (size_t n = 0; n < e->touched_cnt; n++) {
+        const eng_game_t *g = eng_state_game_at(e->state, e->touched[n]);
+        eng_sig_game_t sg;
+        eng_dt_t dt;
+
+        e->touched_flag[e->touched[n]] = 0;
+        eng_cal_from_ms(g->commence_ts, &dt);
+        snprintf(date, sizeof(date), "%04d-%02d-%02d", dt.year % 10000, dt.month, dt.day);
+        sg.sport = g->known ? g->sport : "";
+        sg.date = date;
+        sg.commence_ts = g->commence_ts;
+        sg.pregame = g->known && g->status == WIRE_GAME_SCHEDULED;
+        sg.part = part;
+        if (eng_signals_eval(e->signals, e->touched[n], &sg, ts) != SV_OK)
+            eng_nomem(e, "signals");
+    }
+    e->touched_cnt = 0;
+    if (eng_signals_advance(e->signals, part, now) != SV_OK)
+        eng_nomem(e, "signals");
+    if (!e->flush_armed && eng_pub_pending(e->pub)) {
+        e->flush_armed = true;
+        event_active(e->flush_ev, EV_TIMEOUT, 1);
+    }
+}
+
+/* Once per loop turn: the cache and push get what changed. */
+static void eng_flush(evutil_socket_t fd, short what, void *arg)
+{
+    eng_t *e = arg;
+    UNUSED(fd);
+    UNUSED(what);
+    e->flush_armed = false;
+    eng_pub_flush(e->pub);
+}
+
 /* One savant.scores.v1 event per candidate of a market whose state changed. */
 static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
 {
     char key[WIRE_KEY_MAX];
     wire_err_t err;
 
-    if (e->replaying)
-        return;
     for (size_t i = 0; i < mk->cand_cnt; i++) {
+        bool scored;
         eng_market_score(e->state, mk, i, &e->score);
-        eng_cands_score(e->cands, e->state, mk, i, &e->score, NULL, NULL);
-        msgpack_sbuffer_clear(&e->sbuf);
-        SV_ASSERT(wire_encode(WIRE_SCORE, &e->score, &e->pk, &err) == SV_OK);
-        SV_ASSERT(wire_key(WIRE_SCORE, &e->score, key, sizeof(key)) == SV_OK);
-        eng_emit(e, e->scores_topic, key, e->score.ts);
-        e->score_cnt++;
+        scored = eng_cands_score(e->cands, e->state, mk, i, &e->score, &e->res, NULL);
+        if (!e->replaying) {
+            msgpack_sbuffer_clear(&e->sbuf);
+            SV_ASSERT(wire_encode(WIRE_SCORE, &e->score, &e->pk, &err) == SV_OK);
+            SV_ASSERT(wire_key(WIRE_SCORE, &e->score, key, sizeof(key)) == SV_OK);
+            eng_emit(e, e->scores_topic, key, e->score.ts);
+            e->score_cnt++;
+        }
+        eng_note_signal(e, mk, i, scored);
+        if (eng_pub_score_dirty(e->pub, mk, i) != SV_OK)
+            eng_nomem(e, "publish");
     }
+    eng_touch_game(e, mk->game);
 }
 
 /* Whether market.sports lists sport (an entry ending in '*' matches a prefix). */
@@ -243,8 +419,14 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     }
     g = NULL;
     rc = eng_state_apply_game(e->state, &e->in.game, &g, err);
-    if (rc == SV_OK)
+    if (rc == SV_OK) {
         eng_ai_on_game(e->ai, &e->in.game);
+        if (g && g->market_cnt > 0) /* the rules re-decide it: it may have started or ended */
+            eng_touch_game(e, eng_state_game_market(e->state, g, 0)->game);
+        if (g && g->known && g->status != WIRE_GAME_SCHEDULED && g->status != WIRE_GAME_LIVE &&
+            eng_pub_game_dirty(e->pub, g) != SV_OK) /* ended: its items get the TTL */
+            eng_nomem(e, "publish");
+    }
     if (rc == SV_OK && g &&
         (!was_known || commence != g->commence_ts || strcmp(home, g->home) != 0 ||
          strcmp(away, g->away) != 0 || strcmp(sport, g->sport) != 0))
@@ -323,17 +505,36 @@ static const eng_input_t *eng_input_for(const eng_t *e, const char *topic)
     return NULL;
 }
 
+/* Event time of the decoded input of type t. */
+static int64_t eng_input_ts(const eng_t *e, wire_type_t t)
+{
+    switch (t) {
+    case WIRE_ODDS:
+        return e->in.odds.ts;
+    case WIRE_GAME:
+        return e->in.game.ts;
+    case WIRE_CONTEXT:
+        return e->in.context.ts;
+    case WIRE_CLICK:
+        return e->in.click.ts;
+    default:
+        return 0;
+    }
+}
+
 static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
 {
     eng_t *e = arg;
     const eng_input_t *in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
     wire_err_t werr;
+    sv_err_t rc;
 
     SV_ASSERT(in); /* we subscribe to nothing else */
     if (replay) { /* rebuilding state: apply what is valid, emit and count nothing */
         if (m->payload && wire_decode(in->type, m->payload, m->len, &e->in, &werr) == SV_OK) {
             e->replaying = true;
             in->handler(e, m, &werr);
+            eng_decide(e, m->partition, eng_input_ts(e, in->type));
             e->replaying = false;
         }
         return;
@@ -348,7 +549,9 @@ static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
         eng_dead_letter(e, m, &werr);
         return;
     }
-    switch (in->handler(e, m, &werr)) {
+    rc = in->handler(e, m, &werr);
+    eng_decide(e, m->partition, eng_input_ts(e, in->type));
+    switch (rc) {
     case SV_OK:
         e->valid_cnt[in->type]++;
         break;
@@ -429,6 +632,7 @@ int main(int argc, char **argv)
     msgpack_packer_init(&e.pk, &e.sbuf, msgpack_sbuffer_write);
     snprintf(e.dlq_topic, sizeof(e.dlq_topic), "%sdlq.v1", e.cfg.kafka_topic_prefix);
     snprintf(e.scores_topic, sizeof(e.scores_topic), "%sscores.v1", e.cfg.kafka_topic_prefix);
+    snprintf(e.signals_topic, sizeof(e.signals_topic), "%ssignals.v1", e.cfg.kafka_topic_prefix);
     {
         eng_market_conf_t mconf;
         eng_market_conf_defaults(&mconf);
@@ -461,6 +665,19 @@ int main(int argc, char **argv)
             return 1;
         }
         eng_cands_set_ai(e.cands, e.ai);
+        eng_signal_conf_t gconf;
+        eng_signal_conf_from_cfg(&gconf, &e.cfg);
+        e.signals = eng_signals_new(&gconf, eng_on_signal_rev, &e);
+        e.pub = eng_pub_new(e.state, e.cands);
+        if (!e.signals || !e.pub) {
+            fprintf(stderr, "savant-engine: out of memory creating the signal rules\n");
+            eng_signals_free(e.signals);
+            eng_pub_free(e.pub);
+            eng_ai_free(e.ai);
+            eng_cands_free(e.cands);
+            eng_state_free(e.state);
+            return 1;
+        }
     }
     for (size_t i = 0; i < SV_ARRAY_SIZE(eng_inputs); i++) {
         snprintf(topics[i], sizeof(topics[i]), "%s%s", e.cfg.kafka_topic_prefix,
@@ -472,6 +689,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "savant-engine: cannot create the event loop\n");
         return 1;
     }
+    e.flush_ev = event_new(e.base, -1, 0, eng_flush, &e);
     e.kout = kout_new(e.base, &e.cfg, eng_on_ack, &e, errstr, sizeof(errstr));
     if (e.kout)
         e.kin = kin_new(e.base, &e.cfg, topicv, SV_ARRAY_SIZE(eng_inputs),
@@ -499,9 +717,10 @@ int main(int argc, char **argv)
     if (kout_flush(e.kout, 500) != SV_OK)
         e.rc = 1;
     LOG_INFO("eng", "stopped", "consumed=%llu dead_letters=%llu odds=%llu games=%llu "
-             "context=%llu clicks=%llu stale=%llu scores=%llu replayed=%llu", kin_consumed(e.kin), e.dlq_cnt,
-             e.valid_cnt[WIRE_ODDS], e.valid_cnt[WIRE_GAME], e.valid_cnt[WIRE_CONTEXT],
-             e.valid_cnt[WIRE_CLICK], e.stale_cnt, e.score_cnt, kin_replayed(e.kin));
+             "context=%llu clicks=%llu stale=%llu scores=%llu signals=%llu replayed=%llu",
+             kin_consumed(e.kin), e.dlq_cnt, e.valid_cnt[WIRE_ODDS], e.valid_cnt[WIRE_GAME],
+             e.valid_cnt[WIRE_CONTEXT], e.valid_cnt[WIRE_CLICK], e.stale_cnt, e.score_cnt,
+             e.signal_cnt, kin_replayed(e.kin));
 out:
     if (e.sigint)
         event_free(e.sigint);
@@ -509,12 +728,19 @@ out:
         event_free(e.sigterm);
     if (e.shutdown_tick)
         event_free(e.shutdown_tick);
+    if (e.flush_ev)
+        event_free(e.flush_ev);
     kin_free(e.kin);
     kout_free(e.kout);
     event_base_free(e.base);
+    eng_pub_free(e.pub);
+    eng_signals_free(e.signals);
     eng_cands_free(e.cands);
     eng_ai_free(e.ai);
     eng_state_free(e.state);
+    free(e.touched);
+    free(e.touched_flag);
+    free(e.part_now);
     msgpack_sbuffer_destroy(&e.sbuf);
     return e.rc;
 }

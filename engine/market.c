@@ -311,6 +311,11 @@ eng_game_t *eng_state_game(const eng_state_t *st, const char *event_id)
     return v == ENG_HTAB_NONE ? NULL : st->games[v];
 }
 
+eng_game_t *eng_state_game_at(const eng_state_t *st, uint32_t i)
+{
+    return i < st->game_cnt ? st->games[i] : NULL;
+}
+
 eng_market_t *eng_state_game_market(const eng_state_t *st, const eng_game_t *g, size_t i)
 {
     SV_ASSERT(i < g->market_cnt);

@@ -307,6 +307,9 @@ eng_market_t *eng_state_market_at(const eng_state_t *st, size_t i);
 /** @brief The game of event_id (known or placeholder), or NULL. */
 eng_game_t *eng_state_game(const eng_state_t *st, const char *event_id);
 
+/** @brief The game of index i (eng_market_t.game; insertion order), or NULL past the end. */
+eng_game_t *eng_state_game_at(const eng_state_t *st, uint32_t i);
+
 /** @brief The i-th market (insertion order) of game g; i < g->market_cnt. */
 eng_market_t *eng_state_game_market(const eng_state_t *st, const eng_game_t *g, size_t i);
 

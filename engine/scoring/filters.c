@@ -32,6 +32,7 @@ void eng_filter_conf_init(eng_filter_conf_t *conf)
     conf->per_sport = 8;
     conf->per_player = 1;
     conf->per_game = 2;
+    conf->skip_floors = false;
 }
 
 void eng_pick_id(const char *sport, const char *event_id, const char *market, const char *side,
@@ -316,7 +317,8 @@ int eng_filter_picks(eng_pick_t *picks, int n, const eng_filter_conf_t *conf)
     }
     dedupe(picks, n);
     pick_sort(picks, n);
-    floors(picks, n, game_floor, conf->prop_floor);
+    if (!conf->skip_floors)
+        floors(picks, n, game_floor, conf->prop_floor);
     contradictions(picks, n);
     redundancy(picks, n);
     diversity(picks, n, conf);

@@ -66,9 +66,10 @@ typedef struct eng_filter_conf {
     int per_sport;     /* combined cap per sport, 8 */
     int per_player;    /* props per player, 1 */
     int per_game;      /* picks per event (props and games each), 2 */
+    bool skip_floors;  /* skip step 3 (the caller applied its own floors; signals.c), false */
 } eng_filter_conf_t;
 
-/** @brief The defaults: 7.0, 6.5, 10, 8, 1, 2. */
+/** @brief The defaults: 7.0, 6.5, 10, 8, 1, 2, floors applied. */
 void eng_filter_conf_init(eng_filter_conf_t *conf);
 
 /**

@@ -1,0 +1,75 @@
+/*
+ * publish — the engine's latest state as items (engine/item.h) for the Redis cache and the push
+ * subscribers. The engine marks what an input changed (a candidate's score, a market, a game
+ * that ended) and hands over each signal revision; once per loop turn eng_pub_flush() renders
+ * each changed item once — however many events touched it during the turn — into the view
+ * (engine/view.h), gives it to every sink (cache, push) and flushes the sinks. Walks (a cache
+ * rewrite, a snapshot) read the view.
+ *
+ * Items: ENG_ITEM_SCORE per candidate (the savant.scores.v1 event as JSON, key the candidate
+ * key), ENG_ITEM_MARKET per market (its quotes per book and derived fields, key
+ * event_id|market|player), ENG_ITEM_SIGNAL per candidate slot that ever had a signal (its latest
+ * revision, key signal_id). done is set once the game is final, cancelled or postponed.
+ *
+ * Owned by the loop thread. Rendering uses jansson and allocates; it runs once per changed item
+ * per loop turn, never per event.
+ */
+#ifndef SV_ENG_PUBLISH_H
+#define SV_ENG_PUBLISH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cands.h"
+#include "item.h"
+#include "market.h"
+#include "sv_err.h"
+#include "wire.h"
+
+typedef struct eng_pub eng_pub_t;
+
+/* A consumer of items: put() for every changed item, then flush() once per turn. */
+typedef struct eng_pub_sink {
+    void (*put)(void *arg, const eng_item_t *it);
+    void (*flush)(void *arg);
+    void *arg;
+} eng_pub_sink_t;
+
+#define ENG_PUB_SINKS_MAX 4
+
+/** @brief A publisher over st and cands (borrowed); NULL when out of memory. */
+eng_pub_t *eng_pub_new(const eng_state_t *st, eng_cands_t *cands);
+
+/** @brief Free; NULL is fine. */
+void eng_pub_free(eng_pub_t *p);
+
+/** @brief Add a sink (at most ENG_PUB_SINKS_MAX). */
+void eng_pub_add_sink(eng_pub_t *p, const eng_pub_sink_t *sink);
+
+/** @brief Candidate i of mk changed (its score and its market are re-rendered at the flush). */
+sv_err_t eng_pub_score_dirty(eng_pub_t *p, const eng_market_t *mk, size_t i);
+
+/** @brief Every item of game g (scores, markets, signals) is re-rendered (e.g. it ended). */
+sv_err_t eng_pub_game_dirty(eng_pub_t *p, const eng_game_t *g);
+
+/** @brief A signal revision of candidate slot (market index × 4 + candidate) of game g. */
+sv_err_t eng_pub_signal(eng_pub_t *p, uint32_t slot, const eng_game_t *g, const wire_signal_t *sig);
+
+/** @brief Something waits for eng_pub_flush(). */
+bool eng_pub_pending(const eng_pub_t *p);
+
+/** @brief Render what changed, give it to the sinks, flush them. */
+void eng_pub_flush(eng_pub_t *p);
+
+/** @brief Walk every current item (an eng_item_iter_fn; arg is the eng_pub_t). */
+void eng_pub_walk(void *arg, eng_item_fn *fn, void *ctx);
+
+/** @brief Counters: items rendered, per kind, and items currently held per kind. */
+typedef struct eng_pub_stats {
+    unsigned long long rendered[ENG_ITEM__CNT];
+    unsigned long long render_errors;
+    size_t held[ENG_ITEM__CNT];
+} eng_pub_stats_t;
+void eng_pub_stats(const eng_pub_t *p, eng_pub_stats_t *st);
+
+#endif

@@ -420,7 +420,7 @@ sv_err_t eng_signals_eval(eng_signals_t *s, uint32_t game, const eng_sig_game_t 
         return SV_OK; /* nothing noted for it */
     g = &s->games[game];
     g->commence_ts = gi->commence_ts;
-    g->part = gi->part;
+    g->part = gi->part < 0 ? 0 : gi->part; /* no partition: kept as 0 */
     started = !gi->pregame || now >= gi->commence_ts;
     if (grow((void **)&s->picks, &s->picks_cap, sizeof(*s->picks), g->slot_cnt) != SV_OK)
         return SV_ERR_NOMEM;
@@ -521,9 +521,10 @@ sv_err_t eng_signals_eval(eng_signals_t *s, uint32_t game, const eng_sig_game_t 
 
 sv_err_t eng_signals_advance(eng_signals_t *s, int32_t part, int64_t now)
 {
-    sig_heap_t *h = heap_of(s, part);
+    sig_heap_t *h;
 
-    if (!h)
+    part = part < 0 ? 0 : part;
+    if (!(h = heap_of(s, part)))
         return SV_ERR_NOMEM;
     while (h->cnt > 0 && h->ent[0].ts <= now) {
         uint32_t game = h->ent[0].game;
@@ -533,8 +534,11 @@ sv_err_t eng_signals_advance(eng_signals_t *s, int32_t part, int64_t now)
         g->in_heap = false;
         if (g->open_cnt == 0)
             continue;
-        if (g->commence_ts > now) { /* the start moved later: wait for it */
-            if (heap_push(h, g->commence_ts, game) != SV_OK)
+        if (g->commence_ts > now || g->part != part) {
+            /* the start moved later, or the game is on another partition now: wait there */
+            sig_heap_t *gh = heap_of(s, g->part);
+            h = heap_of(s, part); /* heap_of may have moved the heaps */
+            if (!gh || !h || heap_push(gh, g->commence_ts, game) != SV_OK)
                 return SV_ERR_NOMEM;
             g->in_heap = true;
             continue;

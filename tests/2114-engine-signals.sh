@@ -1,0 +1,63 @@
+# 2114: signals through the engine. TV25's game and books (test 2113) with no model (p = the
+# consensus 0.5) and signal.ev_min -0.05: the Lakers -5.5 (FINAL 7.42362, EDGE_LEAN, above the
+# 7.0 floor) opens at -110 (alpha, the first book at the best price), EV 0.5 x 1.90909 - 1 =
+# -0.04545 > -0.05, Kelly 0 (no edge), 1.0 unit (EDGE_LEAN); the Celtics +5.5 (6.94862, below the
+# floor) do not. alpha then offers the Lakers at -105: revision 2 (price); the game going live
+# withdraws it (revision 3, "game started"). signal_id = sha1("nba|tv25|spreads|LOS ANGELES
+# LAKERS|-5.5|")[:12], the original's pick id. Every revision's key is the event id.
+. "$(dirname "$0")/lib.sh"
+start_broker --partitions 2
+X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2114 -X kafka.session_timeout_ms=3000 -X score.ai_default=7
+   -X ai.model= -X signal.ev_min=-0.05 -X redis.url=none)
+LAL='Los Angeles Lakers' BOS='Boston Celtics'
+T0=1771100000000 START=1771201800000
+produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }
+signals() { timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.signals.v1 -e 2>/dev/null; }
+sig_rows() { signals | jq -c '[._key, .signal_id, .rev, .state, .side, .point, .book, .price, .p_fair,
+    .p_model, (.edge * 1e6 | round), .kelly, .stake_units, .scores.final, .tier, .model, .reasons[0]]'; }
+count_is() { [ "$(signals | grep -c .)" -ge "$1" ]; }
+
+bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine.log"
+ENGINE=$BG_PID
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"scheduled"}\n' \
+    "$T0" "$LAL" "$BOS" "$START" | produce games
+printf '{"v":1,"ts":%s,"kind":"splits","event_id":"tv25","market":"spreads","side":"%s","ticket_pct":62,"money_pct":40}\n' \
+    "$T0" "$LAL" | produce context
+i=0
+for b in alpha beta gamma delta epsilon zeta eta theta; do
+    i=$((i + 1))
+    pt=5.5; [ "$b" = theta ] && pt=6.5
+    printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"%s","market":"spreads","outcomes":[{"name":"%s","price":-110,"point":-%s},{"name":"%s","price":-110,"point":%s}]}\n' \
+        $((T0 + i)) "$b" "$LAL" "$pt" "$BOS" "$pt"
+done | produce odds
+wait_for 40 count_is 1 || { tail -5 "$TMP/engine.log" >&2; fail "no signal opened"; }
+sleep 1
+id=216a20c9c27a
+cat >"$TMP/want1" <<X
+["tv25","$id",1,"open","$LAL",-5.5,"alpha",-110,0.5,0.5,-45455,0,1,7.4236200000000006,"EDGE_LEAN","none","EV -4.55% at -110 (alpha): p 0.5000 (consensus) vs fair 0.5000"]
+X
+sig_rows >"$TMP/got1"
+assert_files_eq "the signal opened" "$TMP/want1" "$TMP/got1"
+signals | jq -e '.reasons | length > 2 and (.[1] | startswith("stake 0.00% of bankroll"))' >/dev/null ||
+    fail "reasons lack the stake line or the scoring's reasons: $(signals | jq -c .reasons)"
+
+# alpha offers the Lakers at -105: the price is a revision
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"alpha","market":"spreads","outcomes":[{"name":"%s","price":-105,"point":-5.5},{"name":"%s","price":-115,"point":5.5}]}\n' \
+    $((T0 + 50)) "$LAL" "$BOS" | produce odds
+wait_for 30 count_is 2 || fail "no revision after the price change: $(sig_rows)"
+sleep 1
+assert_eq "revision 2" "[2,\"update\",\"alpha\",-105]" "$(signals | jq -c -s 'last | [.rev, .state, .book, .price]')"
+assert_eq "the Celtics never signal" 0 "$(signals | jq -s --arg s "$BOS" '[.[] | select(.side == $s)] | length')"
+
+# the game goes live: withdrawn, at the game event's time
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"live","period":1,"clock_s":600,"home_score":12,"away_score":9}\n' \
+    $((START + 300000)) "$LAL" "$BOS" "$START" | produce games
+wait_for 30 count_is 3 || fail "the start did not withdraw the signal: $(sig_rows)"
+sleep 1
+assert_eq "revision 3" "[3,\"withdrawn\",$((START + 300000)),0,0,\"withdrawn: game started\"]" \
+    "$(signals | jq -c -s 'last | [.rev, .state, .ts, .kelly, .stake_units, .reasons[0]]')"
+assert_eq "revisions in all" 3 "$(signals | grep -c .)"
+
+kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
+assert_eq "engine exit status" 0 "$rc"
+grep -q 'signals=3 ' "$TMP/engine.log" || fail "the stop line does not count 3 signals: $(tail -1 "$TMP/engine.log")"

@@ -3,8 +3,10 @@
  * beginning, keeps the latest score of every candidate key (the topic is compacted by key, so
  * the latest is the state) and redraws a table of the top candidates by final score: game,
  * market, side and line, best price and book, consensus fair probability, final score, tier and
- * confluence. `make demo` runs it in the foreground; --once prints the table once the topic has
- * been read to its end (for scripts and tests).
+ * confluence. Below it, once savant.signals.v1 holds any, the live signals (latest revision per
+ * signal_id, best final first) and the most recent revisions (open, update, withdrawn) as they
+ * arrive. `make demo` runs it in the foreground; --once prints the view once both topics have
+ * been read to their end (for scripts and tests).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +29,9 @@
 extern char **environ;
 
 #define TOP_CAP 65536     /* candidate keys held (a power of two) */
-#define TOP_PARTS_MAX 1024 /* partitions tracked for the end of the topic */
+#define TOP_PARTS_MAX 1024 /* partitions tracked for the end of a topic */
+#define TOP_SIG_CAP 4096  /* signal ids held (a power of two) */
+#define TOP_RECENT 8      /* recent signal revisions shown */
 
 /* The latest score of one candidate key. */
 typedef struct top_ent {
@@ -41,6 +45,17 @@ static top_ent_t *top_tab;
 static size_t top_cnt, top_scored;
 static bool top_full;
 
+/* The latest revision of one signal, and the recent revisions in arrival order (a ring). */
+typedef struct top_sig {
+    wire_signal_t sig;
+    bool used;
+} top_sig_t;
+static top_sig_t *sig_tab;
+static size_t sig_cnt;
+static bool sig_full;
+static wire_signal_t sig_recent[TOP_RECENT];
+static long long sig_msgs;
+
 static void usage(FILE *fp)
 {
     fprintf(fp,
@@ -48,7 +63,8 @@ static void usage(FILE *fp)
             "\n"
             "Live view of savant.scores.v1: the top candidates by final score, refreshed every\n"
             "-i seconds (default 1) until Ctrl-C. Reads the topic from the beginning and keeps the\n"
-            "latest score per candidate key.\n"
+            "latest score per candidate key. Once savant.signals.v1 holds signals, they follow:\n"
+            "the live ones (latest revision per signal_id) and the last revisions as they come.\n"
             "\n"
             "  -b BROKERS      bootstrap servers (default: config kafka.brokers)\n"
             "  -n ROWS         rows shown (default 20)\n"
@@ -95,6 +111,84 @@ static void top_put(const char *key, const wire_score_t *sc)
     top_tab[i].sc = *sc;
     if (sc->present & WIRE_SCORE_HAS_FINAL)
         top_scored++;
+}
+
+static void sig_put(const wire_signal_t *sig)
+{
+    size_t i = (size_t)top_hash(sig->signal_id) & (TOP_SIG_CAP - 1);
+
+    memmove(&sig_recent[1], &sig_recent[0], sizeof(sig_recent[0]) * (TOP_RECENT - 1));
+    sig_recent[0] = *sig;
+    sig_msgs++;
+    while (sig_tab[i].used && strcmp(sig_tab[i].sig.signal_id, sig->signal_id) != 0)
+        i = (i + 1) & (TOP_SIG_CAP - 1);
+    if (!sig_tab[i].used) {
+        if (sig_cnt >= TOP_SIG_CAP * 3 / 4) {
+            sig_full = true;
+            return;
+        }
+        sig_tab[i].used = true;
+        sig_cnt++;
+    } else if (sig_tab[i].sig.rev > sig->rev) {
+        return; /* an older revision (redelivered): keep the newer */
+    }
+    sig_tab[i].sig = *sig;
+}
+
+static int sig_cmp(const void *a, const void *b)
+{
+    const wire_signal_t *x = *(const wire_signal_t *const *)a, *y = *(const wire_signal_t *const *)b;
+
+    if (x->scores.final != y->scores.final)
+        return x->scores.final > y->scores.final ? -1 : 1;
+    return strcmp(x->signal_id, y->signal_id);
+}
+
+/* "Player Side +1.5" or "Side" into buf. */
+static void side_str(const wire_cand_t *c, char *buf, size_t size)
+{
+    if (c->present & WIRE_CAND_HAS_POINT)
+        snprintf(buf, size, "%.20s%s%.20s %+.1f", c->player, *c->player ? " " : "", c->side,
+                 c->point);
+    else
+        snprintf(buf, size, "%.20s%s%.20s", c->player, *c->player ? " " : "", c->side);
+}
+
+static void sig_draw(FILE *out, int rows)
+{
+    static const wire_signal_t *order[TOP_SIG_CAP];
+    static const char *const states[] = {"open", "update", "withdrawn"};
+    size_t n = 0;
+
+    if (sig_msgs == 0)
+        return;
+    for (size_t i = 0; i < TOP_SIG_CAP; i++)
+        if (sig_tab[i].used && sig_tab[i].sig.state != WIRE_SIG_WITHDRAWN)
+            order[n++] = &sig_tab[i].sig;
+    qsort(order, n, sizeof(order[0]), sig_cmp);
+    fprintf(out, "\nsignals: %lld revisions, %zu live%s\n", sig_msgs, n,
+            sig_full ? " [table full: new signals not shown]" : "");
+    fprintf(out, "%-12s %-4s %-26s %-13s %-28s %-20s %6s %6s %6s %-14s\n", "SIGNAL", "REV",
+            "GAME", "MARKET", "SIDE", "PRICE", "EDGE", "KELLY", "FINAL", "TIER");
+    for (size_t i = 0; i < n && (int)i < rows; i++) {
+        const wire_signal_t *g = order[i];
+        char side[64], price[48];
+        side_str(&g->cand, side, sizeof(side));
+        snprintf(price, sizeof(price), "%+d @ %.12s", g->price, g->book);
+        fprintf(out, "%-12s %-4d %-26.26s %-13.13s %-28.28s %-20.20s %5.1f%% %5.2f%% %6.2f %-14s\n",
+                g->signal_id, g->rev, g->cand.event_id, g->cand.market, side, price,
+                g->edge * 100.0, g->kelly * 100.0, g->scores.final, wire_tier_name(g->tier));
+    }
+    fprintf(out, "recent revisions (newest first):\n");
+    for (int i = 0; i < TOP_RECENT && i < sig_msgs; i++) {
+        const wire_signal_t *g = &sig_recent[i];
+        char side[64];
+        side_str(&g->cand, side, sizeof(side));
+        fprintf(out, "  %-9s %s rev %d  %.26s %s %s %+d @ %s%s%s\n", states[g->state],
+                g->signal_id, g->rev, g->cand.event_id, g->cand.market, side, g->price, g->book,
+                g->state == WIRE_SIG_WITHDRAWN && g->reason_cnt ? "  " : "",
+                g->state == WIRE_SIG_WITHDRAWN && g->reason_cnt ? g->reasons[0] : "");
+    }
 }
 
 /* Best first: final score, then the key (a stable, deterministic order). */
@@ -146,6 +240,7 @@ static void top_draw(FILE *out, int rows, long long msgs, double rate, bool scre
     }
     if (n == 0)
         fprintf(out, "(no scored candidates yet: the engine scores a market once its game is known)\n");
+    sig_draw(out, rows);
     fflush(out);
 }
 
@@ -168,8 +263,8 @@ int main(int argc, char **argv)
     int rows = 20, opt, rc, nparts = 0, eof_cnt = 0;
     double interval = 1.0;
     bool once = false;
-    char *end, errstr[512], topic[320];
-    static unsigned char eof_seen[TOP_PARTS_MAX];
+    char *end, errstr[512], topic[320], sig_topic[320];
+    static unsigned char eof_seen[2][TOP_PARTS_MAX]; /* [0] scores, [1] signals */
     cfg_cli_t cli;
     cfg_t cfg;
     rd_kafka_conf_t *conf = NULL;
@@ -217,8 +312,10 @@ int main(int argc, char **argv)
     if (!brokers)
         brokers = cfg.kafka_brokers;
     snprintf(topic, sizeof(topic), "%sscores.v1", cfg.kafka_topic_prefix);
+    snprintf(sig_topic, sizeof(sig_topic), "%ssignals.v1", cfg.kafka_topic_prefix);
     top_tab = calloc(TOP_CAP, sizeof(*top_tab));
-    if (!top_tab) {
+    sig_tab = calloc(TOP_SIG_CAP, sizeof(*sig_tab));
+    if (!top_tab || !sig_tab) {
         fprintf(stderr, "savant-top: out of memory\n");
         return 1;
     }
@@ -238,25 +335,28 @@ int main(int argc, char **argv)
         goto fail;
     conf = NULL;
     rd_kafka_poll_set_consumer(rk);
-    {
-        rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+    parts = rd_kafka_topic_partition_list_new(64);
+    for (int t = 0; t < 2; t++) {
+        const char *name = t ? sig_topic : topic;
+        rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, name, NULL);
         rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
         rd_kafka_topic_destroy(rkt);
         if (err || md->topic_cnt != 1 || md->topics[0].err) {
-            snprintf(errstr, sizeof(errstr), "cannot read metadata of '%s': %s", topic,
+            snprintf(errstr, sizeof(errstr), "cannot read metadata of '%s': %s", name,
                      rd_kafka_err2str(err ? err : md->topic_cnt ? md->topics[0].err
                                                                  : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC));
             goto fail;
         }
-        nparts = md->topics[0].partition_cnt;
-        parts = rd_kafka_topic_partition_list_new(nparts);
-        for (int i = 0; i < nparts; i++)
-            rd_kafka_topic_partition_list_add(parts, topic, md->topics[0].partitions[i].id)
+        nparts += md->topics[0].partition_cnt;
+        for (int i = 0; i < md->topics[0].partition_cnt; i++)
+            rd_kafka_topic_partition_list_add(parts, name, md->topics[0].partitions[i].id)
                 ->offset = RD_KAFKA_OFFSET_BEGINNING;
-        if (rd_kafka_assign(rk, parts)) {
-            snprintf(errstr, sizeof(errstr), "cannot assign the partitions of '%s'", topic);
-            goto fail;
-        }
+        rd_kafka_metadata_destroy(md);
+        md = NULL;
+    }
+    if (rd_kafka_assign(rk, parts)) {
+        snprintf(errstr, sizeof(errstr), "cannot assign the partitions of the scores and signals topics");
+        goto fail;
     }
 
     last_draw = mono_s();
@@ -272,9 +372,10 @@ int main(int argc, char **argv)
         }
         if (!m)
             continue;
+        int t = m->rkt && strcmp(rd_kafka_topic_name(m->rkt), sig_topic) == 0;
         if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            if (m->partition >= 0 && m->partition < TOP_PARTS_MAX && !eof_seen[m->partition]) {
-                eof_seen[m->partition] = 1;
+            if (m->partition >= 0 && m->partition < TOP_PARTS_MAX && !eof_seen[t][m->partition]) {
+                eof_seen[t][m->partition] = 1;
                 eof_cnt++;
             }
             rd_kafka_message_destroy(m);
@@ -287,11 +388,16 @@ int main(int argc, char **argv)
             rd_kafka_message_destroy(m);
             continue;
         }
-        if (m->partition >= 0 && m->partition < TOP_PARTS_MAX && eof_seen[m->partition]) {
-            eof_seen[m->partition] = 0;
+        if (m->partition >= 0 && m->partition < TOP_PARTS_MAX && eof_seen[t][m->partition]) {
+            eof_seen[t][m->partition] = 0;
             eof_cnt--;
         }
-        {
+        if (t) {
+            static wire_signal_t sig;
+            wire_err_t werr;
+            if (wire_decode(WIRE_SIGNAL, m->payload, m->len, &sig, &werr) == SV_OK)
+                sig_put(&sig);
+        } else {
             static wire_score_t sc;
             wire_err_t werr;
             char key[WIRE_KEY_MAX];
@@ -322,5 +428,6 @@ out:
         rd_kafka_destroy(rk);
     }
     free(top_tab);
+    free(sig_tab);
     return rc;
 }

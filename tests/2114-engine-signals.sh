@@ -58,6 +58,18 @@ assert_eq "revision 3" "[3,\"withdrawn\",$((START + 300000)),0,0,\"withdrawn: ga
     "$(signals | jq -c -s 'last | [.rev, .state, .ts, .kelly, .stake_units, .reasons[0]]')"
 assert_eq "revisions in all" 3 "$(signals | grep -c .)"
 
+# savant-top lists the revisions, newest first (no live signal is left)
+"$BIN/savant-top" -b "$BROKERS" --once -n 5 | sed -n '/^signals:/,$p' >"$TMP/top"
+cat >"$TMP/top.exp" <<X
+signals: 3 revisions, 0 live
+SIGNAL       REV  GAME                       MARKET        SIDE                         PRICE                  EDGE  KELLY  FINAL TIER          
+recent revisions (newest first):
+  withdrawn $id rev 3  tv25 spreads Los Angeles Lakers -5.5 -105 @ alpha  withdrawn: game started
+  update    $id rev 2  tv25 spreads Los Angeles Lakers -5.5 -105 @ alpha
+  open      $id rev 1  tv25 spreads Los Angeles Lakers -5.5 -110 @ alpha
+X
+assert_files_eq "savant-top --once signals" "$TMP/top.exp" "$TMP/top"
+
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
 assert_eq "engine exit status" 0 "$rc"
 grep -q 'signals=3 ' "$TMP/engine.log" || fail "the stop line does not count 3 signals: $(tail -1 "$TMP/engine.log")"

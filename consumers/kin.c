@@ -34,6 +34,8 @@ struct kin {
     unsigned long long consumed;             /* messages handed to cb */
     unsigned long long replayed;             /* messages re-read to rebuild state */
     const cfg_t *cfg;                        /* borrowed; outlives kin */
+    char echo[256];                          /* output topic also re-read on recovery, or "" */
+    kin_echo_done_cb *echo_done;             /* called after each recovery that re-read it */
 };
 
 /* Records that offset `off` of topic/partition is done: the stored offset becomes off + 1. */
@@ -184,6 +186,12 @@ unsigned long long kin_replayed(const kin_t *ki)
     return ki->replayed;
 }
 
+void kin_set_echo(kin_t *ki, const char *topic, kin_echo_done_cb *done)
+{
+    snprintf(ki->echo, sizeof(ki->echo), "%s", topic);
+    ki->echo_done = done;
+}
+
 unsigned long long kin_consumed(const kin_t *ki)
 {
     return ki->consumed;
@@ -214,6 +222,13 @@ static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *par
         rc = SV_OK;
         goto out;
     }
+    /* the echo topic: the same partition numbers, each read to its end */
+    for (int i = 0, n = from->cnt; ki->echo[0] && i < n; i++)
+        if (!rd_kafka_topic_partition_list_find(from, ki->echo, from->elems[i].partition)) {
+            rd_kafka_topic_partition_list_add(from, ki->echo, from->elems[i].partition)->offset =
+                RD_KAFKA_OFFSET_BEGINNING;
+            left++;
+        }
     /* librdkafka wants a group.id even for assign(); this consumer never joins or commits */
     snprintf(gid, sizeof(gid), "%s.replay", ki->cfg->kafka_group);
     sv_kafka_conf_set_log(conf);
@@ -239,9 +254,20 @@ static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *par
 
         if (!m)
             continue;
-        topic = rd_kafka_topic_name(m->rkt);
+        topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
         tp = rd_kafka_topic_partition_list_find(from, topic, m->partition);
-        if (m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (ki->echo[0] && strcmp(topic, ki->echo) == 0) {
+            if (m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                LOG_WARN("kin", "echo_error", "topic=%s part=%d err=%s", topic, (int)m->partition,
+                         rd_kafka_err2name(m->err));
+            else if (!m->err)
+                ki->cb(m, true, ki->cb_arg);
+            /* read to its end; an error (no such partition) gives up on it */
+            if (m->err && tp && tp->offset != RD_KAFKA_OFFSET_END) {
+                tp->offset = RD_KAFKA_OFFSET_END;
+                left--;
+            }
+        } else if (m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             LOG_WARN("kin", "replay_error", "err=%s", rd_kafka_err2name(m->err));
         } else if (tp && tp->offset != RD_KAFKA_OFFSET_END) {
             const rd_kafka_topic_partition_t *want =
@@ -292,6 +318,8 @@ static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         } else if (kin_replay(ki, committed) != SV_OK) {
             ki->failed = true;
             ki->stopping = true;
+        } else if (ki->echo_done) {
+            ki->echo_done(ki->cb_arg, committed);
         }
         rd_kafka_topic_partition_list_destroy(committed);
         LOG_INFO("kin", "assigned", "partitions=%d replayed=%llu", parts->cnt, ki->replayed);

@@ -57,6 +57,21 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
                size_t topic_cnt, size_t batch_max, rd_kafka_t *txn, kin_msg_cb *cb, void *arg,
                char *errstr, size_t errstr_size);
 
+/* Called on the loop when a recovery (the re-read after an assignment) has ended; parts: the
+ * input partitions it re-read (borrowed for the call). */
+typedef void (kin_echo_done_cb)(void *arg, const rd_kafka_topic_partition_list_t *parts);
+
+/**
+ * @brief Also re-read topic — an output of the engine, e.g. savant.signals.v1, keyed like the
+ *        inputs so its partition p belongs with input partition p — on every recovery: for each
+ *        partition number re-read, the topic's partition from its beginning to its end, each
+ *        message handed to the callback with replay = true (its topic tells it apart). done(arg,
+ *        parts) follows every recovery, once the re-read is complete, before
+ *        consumption resumes: the engine reconciles what it rebuilt with what it had said.
+ *        Call before the loop runs. @locality main loop
+ */
+void kin_set_echo(kin_t *ki, const char *topic, kin_echo_done_cb *done);
+
 /** @brief One more output of the current batch awaits acknowledgement. @locality main loop */
 void kin_hold(kin_t *ki);
 

@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,21 @@
 #define ENG_SHUTDOWN_S 5
 
 extern char **environ;
+
+/* A signal revision read back from savant.signals.v1 during a recovery (reasons dropped). */
+typedef struct eng_said {
+    char signal_id[WIRE_ID_MAX + 1];
+    int rev;
+    wire_signal_state_t state;
+    wire_cand_t cand;
+    char book[WIRE_ID_MAX + 1];
+    int price;
+    double p_fair, p_model, edge, kelly, stake_units;
+    wire_scores_t scores;
+    wire_confluence_t confluence;
+    wire_tier_t tier;
+    char model[WIRE_ID_MAX + 1];
+} eng_said_t;
 
 /* The engine: the loop and everything attached to it. */
 typedef struct eng {
@@ -68,6 +84,8 @@ typedef struct eng {
     uint8_t *touched_flag;               /* per game index: in touched */
     size_t touched_cnt, touched_cap, touched_flag_cap;
     unsigned long long signal_cnt;       /* signal revisions emitted */
+    eng_said_t *said;                    /* recovery: revisions read back */
+    size_t said_cnt, said_cap;
     unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
     unsigned long long score_cnt;        /* score events emitted */
     bool replaying;                      /* applying a replayed input: emit nothing */
@@ -522,13 +540,109 @@ static int64_t eng_input_ts(const eng_t *e, wire_type_t t)
     }
 }
 
+/* Recovery: a revision read back from savant.signals.v1 (kin_set_echo), kept until the
+ * re-read ends (eng_on_recovered). */
+static void eng_on_said(eng_t *e, const rd_kafka_message_t *m)
+{
+    static wire_signal_t sig;
+    wire_err_t werr;
+    eng_said_t *d;
+
+    if (!m->payload || wire_decode(WIRE_SIGNAL, m->payload, m->len, &sig, &werr) != SV_OK)
+        return; /* not ours to judge: the engine only ever wrote valid ones */
+    if (e->said_cnt == e->said_cap) {
+        size_t n = e->said_cap ? e->said_cap * 2 : 256;
+        eng_said_t *a = realloc(e->said, n * sizeof(*a));
+        if (!a)
+            return eng_nomem(e, "recovery");
+        e->said = a;
+        e->said_cap = n;
+    }
+    d = &e->said[e->said_cnt++];
+    sv_strlcpy(d->signal_id, sig.signal_id, sizeof(d->signal_id));
+    d->rev = sig.rev;
+    d->state = sig.state;
+    d->cand = sig.cand;
+    sv_strlcpy(d->book, sig.book, sizeof(d->book));
+    d->price = sig.price;
+    d->p_fair = sig.p_fair;
+    d->p_model = sig.p_model;
+    d->edge = sig.edge;
+    d->kelly = sig.kelly;
+    d->stake_units = sig.stake_units;
+    d->scores = sig.scores;
+    d->confluence = sig.confluence;
+    d->tier = sig.tier;
+    sv_strlcpy(d->model, sig.model, sizeof(d->model));
+}
+
+/* Recovery ended: what was said (e->said) becomes the rules' reference for the re-read
+ * partitions, so the next revisions continue the counts and correct only what differs. */
+static void eng_on_recovered(void *arg, const rd_kafka_topic_partition_list_t *parts)
+{
+    eng_t *e = arg;
+    static wire_signal_t sig;
+    uint8_t mask[1024];
+    size_t applied = 0;
+
+    memset(mask, 0, sizeof(mask));
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].partition >= 0 && parts->elems[i].partition < (int32_t)sizeof(mask))
+            mask[parts->elems[i].partition] = 1;
+    eng_signals_recover_begin(e->signals, mask, sizeof(mask));
+    for (size_t k = 0; k < e->said_cnt; k++) {
+        const eng_said_t *d = &e->said[k];
+        const eng_market_t *mk = eng_state_market(
+            e->state, d->cand.event_id, d->cand.market,
+            d->cand.present & WIRE_CAND_HAS_PLAYER ? d->cand.player : NULL);
+        size_t i;
+
+        if (!mk)
+            continue;
+        for (i = 0; i < mk->cand_cnt; i++)
+            if (strcmp(mk->names[mk->cands[i].name], d->cand.side) == 0)
+                break;
+        if (i == mk->cand_cnt)
+            continue;
+        memset(&sig, 0, offsetof(wire_signal_t, reasons));
+        sv_strlcpy(sig.signal_id, d->signal_id, sizeof(sig.signal_id));
+        sig.rev = d->rev;
+        sig.state = d->state;
+        sig.cand = d->cand;
+        sv_strlcpy(sig.book, d->book, sizeof(sig.book));
+        sig.price = d->price;
+        sig.p_fair = d->p_fair;
+        sig.p_model = d->p_model;
+        sig.edge = d->edge;
+        sig.kelly = d->kelly;
+        sig.stake_units = d->stake_units;
+        sig.scores = d->scores;
+        sig.confluence = d->confluence;
+        sig.tier = d->tier;
+        sv_strlcpy(sig.model, d->model, sizeof(sig.model));
+        if (eng_signals_recover_said(e->signals, mk->game,
+                                     mk->idx * ENG_OUTCOMES_MAX + (uint32_t)i, &sig) != SV_OK)
+            return eng_nomem(e, "recovery");
+        applied++;
+    }
+    if (eng_signals_recover_end(e->signals) != SV_OK)
+        return eng_nomem(e, "recovery");
+    LOG_INFO("eng", "signals_recovered", "read=%zu applied=%zu", e->said_cnt, applied);
+    free(e->said);
+    e->said = NULL;
+    e->said_cnt = e->said_cap = 0;
+}
+
 static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
 {
     eng_t *e = arg;
-    const eng_input_t *in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
+    const eng_input_t *in;
     wire_err_t werr;
     sv_err_t rc;
 
+    if (replay && strcmp(rd_kafka_topic_name(m->rkt), e->signals_topic) == 0)
+        return eng_on_said(e, m);
+    in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
     SV_ASSERT(in); /* we subscribe to nothing else */
     if (replay) { /* rebuilding state: apply what is valid, emit and count nothing */
         if (m->payload && wire_decode(in->type, m->payload, m->len, &e->in, &werr) == SV_OK) {
@@ -701,6 +815,7 @@ int main(int argc, char **argv)
         e.rc = 1;
         goto out;
     }
+    kin_set_echo(e.kin, e.signals_topic, eng_on_recovered);
     e.sigint = evsignal_new(e.base, SIGINT, eng_on_signal, &e);
     e.sigterm = evsignal_new(e.base, SIGTERM, eng_on_signal, &e);
     event_add(e.sigint, NULL);
@@ -741,6 +856,7 @@ out:
     free(e.touched);
     free(e.touched_flag);
     free(e.part_now);
+    free(e.said);
     msgpack_sbuffer_destroy(&e.sbuf);
     return e.rc;
 }

@@ -30,6 +30,7 @@ typedef struct sig_slot {
     eng_sig_rec_t last;   /* the record of the last revision emitted */
     double last_kelly;    /* kelly of the last revision */
     double last_units;    /* stake units of the last revision */
+    int said_rev;         /* recovery: rev of the latest revision read back (0: none) */
 } sig_slot_t;
 
 typedef struct sig_game {
@@ -67,6 +68,10 @@ struct eng_signals {
     wire_signal_t sig;         /* the revision being emitted */
     eng_signals_stats_t stats;
 };
+
+static sv_err_t grow(void **arr, size_t *cap, size_t sz, size_t idx);
+static sig_heap_t *heap_of(eng_signals_t *s, int32_t part);
+static sv_err_t heap_push(sig_heap_t *h, int64_t ts, uint32_t game);
 
 void eng_signal_conf_from_cfg(eng_signal_conf_t *conf, const struct cfg *cfg)
 {
@@ -108,6 +113,32 @@ void eng_signals_free(eng_signals_t *s)
     free(s);
 }
 
+/* Adds slot to game's list (first sight). */
+static sv_err_t slot_attach(eng_signals_t *s, uint32_t game, uint32_t slot)
+{
+    sig_slot_t *sl;
+
+    if (grow((void **)&s->slots, &s->slot_cap, sizeof(*s->slots), slot) != SV_OK ||
+        grow((void **)&s->games, &s->game_cap, sizeof(*s->games), game) != SV_OK)
+        return SV_ERR_NOMEM;
+    sl = &s->slots[slot];
+    if (!sl->used) {
+        sig_game_t *g = &s->games[game];
+        if (g->slot_cnt == g->slot_cap) {
+            size_t n = g->slot_cap ? g->slot_cap * 2 : 8;
+            uint32_t *p = realloc(g->slots, n * sizeof(*p));
+            if (!p)
+                return SV_ERR_NOMEM;
+            g->slots = p;
+            g->slot_cap = n;
+        }
+        g->slots[g->slot_cnt++] = slot;
+        sl->used = true;
+        sl->game = game;
+    }
+    return SV_OK;
+}
+
 /* Grows *arr (elements of size sz, *cap of them) to hold index idx, zeroing the new part. */
 static sv_err_t grow(void **arr, size_t *cap, size_t sz, size_t idx)
 {
@@ -130,27 +161,89 @@ static sv_err_t grow(void **arr, size_t *cap, size_t sz, size_t idx)
 
 sv_err_t eng_signals_note(eng_signals_t *s, uint32_t game, uint32_t slot, const eng_sig_rec_t *rec)
 {
-    sig_slot_t *sl;
+    if (slot_attach(s, game, slot) != SV_OK)
+        return SV_ERR_NOMEM;
+    s->slots[slot].rec = *rec;
+    return SV_OK;
+}
 
-    if (grow((void **)&s->slots, &s->slot_cap, sizeof(*s->slots), slot) != SV_OK ||
-        grow((void **)&s->games, &s->game_cap, sizeof(*s->games), game) != SV_OK)
+void eng_signals_recover_begin(eng_signals_t *s, const uint8_t *parts, size_t part_cnt)
+{
+    for (size_t i = 0; i < s->slot_cap; i++) {
+        sig_slot_t *sl = &s->slots[i];
+        size_t p;
+        if (!sl->used)
+            continue;
+        p = (size_t)s->games[sl->game].part;
+        if (p < part_cnt && parts[p]) {
+            sl->open = false;
+            sl->said_rev = 0;
+        }
+    }
+}
+
+sv_err_t eng_signals_recover_said(eng_signals_t *s, uint32_t game, uint32_t slot,
+                                  const wire_signal_t *said)
+{
+    sig_slot_t *sl;
+    eng_sig_rec_t *l;
+    bool had;
+
+    if (slot_attach(s, game, slot) != SV_OK)
         return SV_ERR_NOMEM;
     sl = &s->slots[slot];
-    if (!sl->used) {
-        sig_game_t *g = &s->games[game];
-        if (g->slot_cnt == g->slot_cap) {
-            size_t n = g->slot_cap ? g->slot_cap * 2 : 8;
-            uint32_t *p = realloc(g->slots, n * sizeof(*p));
-            if (!p)
+    if (said->rev <= sl->said_rev)
+        return SV_OK; /* an older revision of the slot */
+    had = sl->said_rev > 0 || sl->rec.cand.event_id[0];
+    sl->said_rev = said->rev;
+    if (said->rev > sl->rev)
+        sl->rev = said->rev;
+    sl->open = said->state != WIRE_SIG_WITHDRAWN;
+    sv_strlcpy(sl->id, said->signal_id, sizeof(sl->id));
+    l = &sl->last;
+    memset(l, 0, sizeof(*l));
+    l->cand = said->cand;
+    sv_strlcpy(l->book, said->book, sizeof(l->book));
+    l->price = said->price;
+    l->dec = eng_quant_american_to_decimal(said->price);
+    l->books = 1;
+    l->p_fair = said->p_fair;
+    l->has_p_model = strcmp(said->model, "none") != 0;
+    l->p_model = said->p_model;
+    l->scored = true;
+    l->ai = said->scores.ai;
+    l->research = said->scores.research;
+    l->esoteric = said->scores.esoteric;
+    l->jarvis = said->scores.jarvis;
+    l->base = said->scores.base;
+    l->final = said->scores.final;
+    l->tier = said->tier;
+    l->confluence = said->confluence;
+    l->prop = (said->cand.present & WIRE_CAND_HAS_PLAYER) != 0;
+    sv_strlcpy(l->model, l->has_p_model ? said->model : "", sizeof(l->model));
+    sl->last_kelly = said->kelly;
+    sl->last_units = said->stake_units;
+    if (!had)
+        sl->rec = *l; /* never scored in the re-read: what was said is all there is */
+    return SV_OK;
+}
+
+sv_err_t eng_signals_recover_end(eng_signals_t *s)
+{
+    s->stats.open_now = 0;
+    for (size_t gi = 0; gi < s->game_cap; gi++) {
+        sig_game_t *g = &s->games[gi];
+        g->open_cnt = 0;
+        for (size_t i = 0; i < g->slot_cnt; i++)
+            g->open_cnt += s->slots[g->slots[i]].open;
+        s->stats.open_now += (unsigned long long)g->open_cnt;
+        if (g->open_cnt > 0 && !g->in_heap) {
+            sig_heap_t *h = heap_of(s, g->part);
+            if (!h || heap_push(h, g->commence_ts, (uint32_t)gi) != SV_OK)
                 return SV_ERR_NOMEM;
-            g->slots = p;
-            g->slot_cap = n;
+            g->in_heap = true;
         }
-        g->slots[g->slot_cnt++] = slot;
-        sl->used = true;
-        sl->game = game;
     }
-    sl->rec = *rec;
     return SV_OK;
 }
 

@@ -124,6 +124,29 @@ sv_err_t eng_signals_eval(eng_signals_t *s, uint32_t game, const eng_sig_game_t 
  */
 sv_err_t eng_signals_advance(eng_signals_t *s, int32_t part, int64_t now);
 
+/**
+ * @brief Recovery, step 1: forget what was said of every slot of the games on the partitions
+ *        re-read (parts[p] != 0 for p < part_cnt), as if never emitted (the revision counters
+ *        are kept). Then step 2 for every revision read back from
+ *        savant.signals.v1, then step 3. Between them the rules' decisions stay as the re-read
+ *        input made them; what was said becomes the reference for the next revisions, so the
+ *        next eval of a game emits exactly the corrections (an open the topic lacks, a
+ *        withdrawal of what the topic says is open but no longer qualifies).
+ */
+void eng_signals_recover_begin(eng_signals_t *s, const uint8_t *parts, size_t part_cnt);
+
+/**
+ * @brief Recovery, step 2: revision said of candidate slot of game (any order, duplicates
+ *        fine): the slot's latest said revision (highest rev) becomes its emitted state, and its
+ *        revision counter continues after it.
+ * @returns SV_OK, SV_ERR_NOMEM
+ */
+sv_err_t eng_signals_recover_said(eng_signals_t *s, uint32_t game, uint32_t slot,
+                                  const wire_signal_t *said);
+
+/** @brief Recovery, step 3: recount the open signals and the start heaps. */
+sv_err_t eng_signals_recover_end(eng_signals_t *s);
+
 /** @brief Whether the slot has an open signal. */
 bool eng_signals_is_open(const eng_signals_t *s, uint32_t slot);
 

@@ -49,6 +49,17 @@ sleep 1
 assert_eq "revision 2" "[2,\"update\",\"alpha\",-105]" "$(signals | jq -c -s 'last | [.rev, .state, .book, .price]')"
 assert_eq "the Celtics never signal" 0 "$(signals | jq -s --arg s "$BOS" '[.[] | select(.side == $s)] | length')"
 
+# a restart: the new engine re-reads its input up to the committed offsets without emitting,
+# so the signal is still open and its revisions continue at 3
+kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
+assert_eq "first engine exit status" 0 "$rc"
+bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine2.log"
+ENGINE=$BG_PID
+started() { grep -q 'event=started' "$TMP/engine2.log"; }
+wait_for 20 started || fail "the second engine did not start"
+sleep 3
+assert_eq "revisions after the restart" 2 "$(signals | grep -c .)"
+
 # the game goes live: withdrawn, at the game event's time
 printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"live","period":1,"clock_s":600,"home_score":12,"away_score":9}\n' \
     $((START + 300000)) "$LAL" "$BOS" "$START" | produce games
@@ -72,4 +83,4 @@ assert_files_eq "savant-top --once signals" "$TMP/top.exp" "$TMP/top"
 
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
 assert_eq "engine exit status" 0 "$rc"
-grep -q 'signals=3 ' "$TMP/engine.log" || fail "the stop line does not count 3 signals: $(tail -1 "$TMP/engine.log")"
+grep -q 'signals=1 ' "$TMP/engine2.log" || fail "the second engine's stop line does not count 1 signal: $(tail -1 "$TMP/engine2.log")"

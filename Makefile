@@ -23,7 +23,8 @@ WARN := -std=c11 -Wall -Wextra $(WERROR) -Wstrict-prototypes -Wmissing-prototype
         -Wold-style-definition -Wpointer-arith -Wwrite-strings -Wvla -Wformat=2 -Wundef -fno-common
 INCS := -Icommon -Ischemas -Iconfig -Iengine -Iconsumers -Iproducers
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# wslay (WebSocket framing) is linked by name: Debian's libwslay-dev ships no pkg-config file.
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lwslay
 CPPFLAGS += -D_GNU_SOURCE $(INCS)
 CFLAGS += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(SAN)

@@ -19,17 +19,22 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <librdkafka/rdkafka.h>
 
+#include "cache.h"
 #include "cfg.h"
 #include "cands.h"
+#include "http.h"
 #include "cfg_cli.h"
 #include "kin.h"
 #include "kout.h"
 #include "log.h"
 #include "market.h"
 #include "publish.h"
+#include "push.h"
 #include "scoring/caltime.h"
 #include "signals.h"
 #include "sv_util.h"
@@ -78,12 +83,16 @@ typedef struct eng {
     eng_pub_t *pub;                      /* items for the cache and push (engine/publish.h) */
     struct event *flush_ev;              /* once per loop turn: eng_pub_flush() */
     bool flush_armed;                    /* flush_ev is active */
+    unsigned long long flush_cnt;        /* loop turns that published something */
     int64_t *part_now;                   /* per input partition: latest event time seen there */
     size_t part_now_cap;
     uint32_t *touched;                   /* games whose candidates this input re-scored */
     uint8_t *touched_flag;               /* per game index: in touched */
     size_t touched_cnt, touched_cap, touched_flag_cap;
     unsigned long long signal_cnt;       /* signal revisions emitted */
+    eng_http_t *http;                    /* the HTTP port (engine/http.h) */
+    eng_push_t *push;                    /* WebSocket/SSE subscribers (engine/push.h) */
+    eng_cache_t *cache;                  /* Redis (engine/cache.h); NULL: redis.url=none */
     eng_said_t *said;                    /* recovery: revisions read back */
     size_t said_cnt, said_cap;
     unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
@@ -326,12 +335,15 @@ static void eng_decide(eng_t *e, int32_t part, int64_t ts)
         eng_dt_t dt;
 
         e->touched_flag[e->touched[n]] = 0;
-        eng_cal_from_ms(g->commence_ts, &dt);
-        snprintf(date, sizeof(date), "%04d-%02d-%02d", dt.year % 10000, dt.month, dt.day);
+        sg.pregame = g->known && g->status == WIRE_GAME_SCHEDULED;
+        date[0] = '\0';
+        if (sg.pregame && ts < g->commence_ts) { /* the date is read only before the start */
+            eng_cal_from_ms(g->commence_ts, &dt);
+            snprintf(date, sizeof(date), "%04d-%02d-%02d", dt.year % 10000, dt.month, dt.day);
+        }
         sg.sport = g->known ? g->sport : "";
         sg.date = date;
         sg.commence_ts = g->commence_ts;
-        sg.pregame = g->known && g->status == WIRE_GAME_SCHEDULED;
         sg.part = part;
         if (eng_signals_eval(e->signals, e->touched[n], &sg, ts) != SV_OK)
             eng_nomem(e, "signals");
@@ -352,6 +364,7 @@ static void eng_flush(evutil_socket_t fd, short what, void *arg)
     UNUSED(fd);
     UNUSED(what);
     e->flush_armed = false;
+    e->flush_cnt++;
     eng_pub_flush(e->pub);
 }
 
@@ -710,6 +723,225 @@ static void eng_on_signal(evutil_socket_t sig, short what, void *arg)
     eng_shutdown_check(-1, 0, e);
 }
 
+/* --- the HTTP port's own routes: liveness, readiness, metrics, the live page --- */
+
+static void eng_cache_sink_put(void *arg, const eng_item_t *it)
+{
+    eng_cache_put(arg, it);
+}
+
+static void eng_cache_sink_flush(void *arg)
+{
+    eng_cache_flush(arg);
+}
+
+static bool eng_cache_sink_wants(void *arg)
+{
+    eng_cache_stats_t st;
+    eng_cache_stats(arg, &st);
+    return st.connected && !st.behind; /* else dropped: the rewrite walks the items */
+}
+
+static bool eng_push_sink_wants(void *arg)
+{
+    eng_push_stats_t st;
+    eng_push_stats(arg, &st);
+    return st.subscribers > 0;
+}
+
+static void eng_push_sink_put(void *arg, const eng_item_t *it)
+{
+    eng_push_publish(arg, it);
+}
+
+static void eng_push_sink_flush(void *arg)
+{
+    eng_push_flush(arg);
+}
+
+/* GET /healthz: the loop answers. */
+static void eng_http_healthz(struct evhttp_request *req, void *arg)
+{
+    UNUSED(arg);
+    eng_http_reply_json(req, 200, "{\"status\":\"ok\"}");
+}
+
+/* GET /readyz: taking input (503 while stopping or after an input failure); Redis is reported
+ * but optional (the engine works without it, DESIGN.md §6). */
+static void eng_http_readyz(struct evhttp_request *req, void *arg)
+{
+    eng_t *e = arg;
+    char body[256];
+    bool ready = !e->shutdown_tick && !kin_failed(e->kin);
+    const char *redis = !e->cache ? "off" : eng_cache_connected(e->cache) ? "up" : "down";
+
+    snprintf(body, sizeof(body), "{\"ready\":%s,\"redis\":\"%s\"}", ready ? "true" : "false",
+             redis);
+    eng_http_reply_json(req, ready ? 200 : 503, body);
+}
+
+static void metric(struct evbuffer *b, const char *name, const char *type, const char *help,
+                   const char *labels, double v)
+{
+    if (help)
+        evbuffer_add_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+    evbuffer_add_printf(b, "%s%s %.17g\n", name, labels ? labels : "", v);
+}
+
+/* GET /metrics: Prometheus text format. */
+static void eng_http_metrics(struct evhttp_request *req, void *arg)
+{
+    static const char *const in_names[WIRE__CNT] = {[WIRE_ODDS] = "odds", [WIRE_GAME] = "games",
+                                                    [WIRE_CONTEXT] = "context",
+                                                    [WIRE_CLICK] = "clicks"};
+    eng_t *e = arg;
+    struct evbuffer *b = evbuffer_new();
+    eng_signals_stats_t ss;
+    eng_pub_stats_t ps;
+    char lab[64];
+
+    if (!b) {
+        evhttp_send_error(req, 500, NULL);
+        return;
+    }
+    metric(b, "savant_input_messages_total", "counter", "input messages consumed", NULL,
+           (double)kin_consumed(e->kin));
+    for (int t = 0; t < WIRE__CNT; t++)
+        if (in_names[t]) {
+            snprintf(lab, sizeof(lab), "{topic=\"%s\"}", in_names[t]);
+            metric(b, "savant_input_valid_total", "counter",
+                   t == WIRE_ODDS ? "valid input events applied, per topic" : NULL, lab,
+                   (double)e->valid_cnt[t]);
+        }
+    metric(b, "savant_input_stale_total", "counter", "inputs older than the state held (ignored)",
+           NULL, (double)e->stale_cnt);
+    metric(b, "savant_dead_letters_total", "counter", "inputs sent to the dead-letter topic", NULL,
+           (double)e->dlq_cnt);
+    metric(b, "savant_replayed_total", "counter", "inputs re-read to rebuild state", NULL,
+           (double)kin_replayed(e->kin));
+    metric(b, "savant_scores_total", "counter", "score events emitted", NULL, (double)e->score_cnt);
+    metric(b, "savant_signal_revisions_total", "counter", "signal revisions emitted", NULL,
+           (double)e->signal_cnt);
+    metric(b, "savant_publish_turns_total", "counter",
+           "loop turns whose changes were published to the cache and push", NULL,
+           (double)e->flush_cnt);
+    eng_signals_stats(e->signals, &ss);
+    metric(b, "savant_signals_open", "gauge", "signals open now", NULL, (double)ss.open_now);
+    eng_pub_stats(e->pub, &ps);
+    for (int k = 0; k < ENG_ITEM__CNT; k++) {
+        snprintf(lab, sizeof(lab), "{kind=\"%s\"}", eng_item_kind_name((eng_item_kind_t)k));
+        metric(b, "savant_items_rendered_total", "counter",
+               k == 0 ? "items rendered for the cache and push (once per loop turn per key)" : NULL,
+               lab, (double)ps.rendered[k]);
+    }
+    if (e->cache) {
+        eng_cache_stats_t cs;
+        eng_cache_stats(e->cache, &cs);
+        metric(b, "savant_redis_up", "gauge", "1 when Redis is connected", NULL, cs.connected);
+        metric(b, "savant_redis_errors_total", "counter",
+               "failed connects, lost connections, error replies", NULL, (double)cs.errors);
+        metric(b, "savant_redis_commands_total", "counter", "commands sent", NULL,
+               (double)cs.commands);
+        metric(b, "savant_redis_pipelines_total", "counter", "pipelines sent (one per loop turn)",
+               NULL, (double)cs.pipelines);
+        metric(b, "savant_redis_dropped_total", "counter",
+               "items not written while Redis was down or behind (a rewrite covers them)", NULL,
+               (double)cs.dropped);
+        metric(b, "savant_redis_rewrites_total", "counter", "full rewrites of the cache", NULL,
+               (double)cs.rewrites);
+        metric(b, "savant_redis_pending", "gauge", "commands awaiting replies", NULL,
+               (double)cs.pending);
+    }
+    {
+        eng_push_stats_t st;
+        eng_push_stats(e->push, &st);
+        metric(b, "savant_push_subscribers", "gauge", "push subscribers connected", NULL,
+               (double)st.subscribers);
+        metric(b, "savant_push_sent_total", "counter", "updates written to push subscribers", NULL,
+               (double)st.sent);
+        metric(b, "savant_push_conflated_total", "counter",
+               "queued updates replaced by a newer one of their key", NULL, (double)st.conflated);
+        metric(b, "savant_push_disconnected_slow_total", "counter",
+               "subscribers disconnected as slow consumers", NULL, (double)st.disconnected_slow);
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                      "text/plain; version=0.0.4");
+    evhttp_send_reply(req, 200, "OK", b);
+    evbuffer_free(b);
+}
+
+extern const char eng_page_html[];
+
+/* GET /: a page that subscribes to /api/v1/stream and shows signals and scores live. */
+static void eng_http_page(struct evhttp_request *req, void *arg)
+{
+    struct evbuffer *b = evbuffer_new();
+    UNUSED(arg);
+    if (!b) {
+        evhttp_send_error(req, 500, NULL);
+        return;
+    }
+    evbuffer_add(b, eng_page_html, strlen(eng_page_html));
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                      "text/html; charset=utf-8");
+    evhttp_send_reply(req, 200, "OK", b);
+    evbuffer_free(b);
+}
+
+/* The HTTP port, push and the cache, wired as the publisher's sinks. */
+static int eng_outputs_start(eng_t *e)
+{
+    char errstr[512];
+    eng_pub_sink_t sink;
+    eng_push_conf_t pconf;
+
+    if (!(e->http = eng_http_new(e->base, e->cfg.http_listen, errstr, sizeof(errstr)))) {
+        fprintf(stderr, "savant-engine: http.listen: %s\n", errstr);
+        return -1;
+    }
+    eng_push_conf_from_cfg(&pconf, &e->cfg);
+    if (!(e->push = eng_push_new(e->base, e->http, &pconf, eng_pub_walk, e->pub, errstr,
+                                 sizeof(errstr)))) {
+        fprintf(stderr, "savant-engine: %s\n", errstr);
+        return -1;
+    }
+    if (eng_http_route(e->http, "/healthz", eng_http_healthz, e) != SV_OK ||
+        eng_http_route(e->http, "/readyz", eng_http_readyz, e) != SV_OK ||
+        eng_http_route(e->http, "/metrics", eng_http_metrics, e) != SV_OK ||
+        eng_http_route(e->http, "/", eng_http_page, e) != SV_OK) {
+        fprintf(stderr, "savant-engine: cannot register the HTTP routes\n");
+        return -1;
+    }
+    if (strcmp(e->cfg.redis_url, "none") != 0) {
+        eng_cache_conf_t cconf;
+        memset(&cconf, 0, sizeof(cconf));
+        cconf.url = e->cfg.redis_url;
+        cconf.prefix = e->cfg.redis_prefix;
+        cconf.ttl_final_s = e->cfg.redis_ttl_final_s;
+        cconf.backoff_max_ms = e->cfg.redis_backoff_max_ms;
+        cconf.pending_max = e->cfg.redis_pending_max;
+        if (!(e->cache = eng_cache_new(e->base, &cconf, eng_pub_walk, e->pub, errstr,
+                                       sizeof(errstr)))) {
+            fprintf(stderr, "savant-engine: %s\n", errstr);
+            return -1;
+        }
+        sink.put = eng_cache_sink_put;
+        sink.flush = eng_cache_sink_flush;
+        sink.wants = eng_cache_sink_wants;
+        sink.arg = e->cache;
+        eng_pub_add_sink(e->pub, &sink);
+    }
+    sink.put = eng_push_sink_put;
+    sink.flush = eng_push_sink_flush;
+    sink.wants = eng_push_sink_wants;
+    sink.arg = e->push;
+    eng_pub_add_sink(e->pub, &sink);
+    if (!*e->cfg.api_bootstrap_token)
+        LOG_WARN("eng", "push_closed", "reason=\"api.bootstrap_token is empty: no subscriber can "
+                                       "authenticate\"");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -816,13 +1048,18 @@ int main(int argc, char **argv)
         goto out;
     }
     kin_set_echo(e.kin, e.signals_topic, eng_on_recovered);
+    if (eng_outputs_start(&e) != 0) {
+        e.rc = 1;
+        goto out;
+    }
     e.sigint = evsignal_new(e.base, SIGINT, eng_on_signal, &e);
     e.sigterm = evsignal_new(e.base, SIGTERM, eng_on_signal, &e);
     event_add(e.sigint, NULL);
     event_add(e.sigterm, NULL);
-    LOG_INFO("eng", "started", "brokers=%s group=%s prefix=%s model=%s", e.cfg.kafka_brokers,
-             e.cfg.kafka_group, e.cfg.kafka_topic_prefix,
-             eng_ai_model_id(e.ai) ? eng_ai_model_id(e.ai) : "none");
+    LOG_INFO("eng", "started", "brokers=%s group=%s prefix=%s model=%s http=%d redis=%s",
+             e.cfg.kafka_brokers, e.cfg.kafka_group, e.cfg.kafka_topic_prefix,
+             eng_ai_model_id(e.ai) ? eng_ai_model_id(e.ai) : "none", eng_http_port(e.http),
+             e.cache ? "on" : "off");
 
     event_base_dispatch(e.base);
 
@@ -845,6 +1082,9 @@ out:
         event_free(e.shutdown_tick);
     if (e.flush_ev)
         event_free(e.flush_ev);
+    eng_push_free(e.push);
+    eng_http_free(e.http);
+    eng_cache_free(e.cache);
     kin_free(e.kin);
     kout_free(e.kout);
     event_base_free(e.base);

@@ -3,7 +3,7 @@
  */
 #include "publish.h"
 
-#include <jansson.h>
+#include <msgpack.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +25,13 @@ struct eng_pub {
     eng_pub_sink_t sinks[ENG_PUB_SINKS_MAX];
     int sink_cnt;
     pub_dirty_t dirty[ENG_ITEM__CNT];
+    pub_dirty_t stale[ENG_ITEM__CNT]; /* changed, not rendered yet (no sink wanted them) */
     uint32_t *sig_game;     /* signal slot → game index + 1 (0: none), for done and walks */
     size_t sig_game_cap;
     wire_score_t sc;        /* scratch */
+    msgpack_sbuffer mp;     /* scratch: an item's msgpack */
+    msgpack_packer pk;      /* writes into mp */
+    msgpack_sbuffer text;   /* scratch: its JSON text */
     eng_pub_stats_t stats;
 };
 
@@ -38,6 +42,9 @@ eng_pub_t *eng_pub_new(const eng_state_t *st, eng_cands_t *cands)
         return NULL;
     p->st = st;
     p->cands = cands;
+    msgpack_sbuffer_init(&p->mp);
+    msgpack_sbuffer_init(&p->text);
+    msgpack_packer_init(&p->pk, &p->mp, msgpack_sbuffer_write);
     if (!(p->view = eng_view_new())) {
         free(p);
         return NULL;
@@ -52,8 +59,12 @@ void eng_pub_free(eng_pub_t *p)
     for (int k = 0; k < ENG_ITEM__CNT; k++) {
         free(p->dirty[k].flag);
         free(p->dirty[k].list);
+        free(p->stale[k].flag);
+        free(p->stale[k].list);
     }
     free(p->sig_game);
+    msgpack_sbuffer_destroy(&p->mp);
+    msgpack_sbuffer_destroy(&p->text);
     eng_view_free(p->view);
     free(p);
 }
@@ -135,26 +146,36 @@ static const char *game_sport(const eng_game_t *g)
     return g && g->known ? g->sport : "";
 }
 
-/* Sets entry idx from the JSON object j (consumed); the other fields come from it. */
-static sv_err_t view_set_json(eng_pub_t *p, uint32_t idx, eng_item_t *it, json_t *j)
+/* Sets entry idx to it with the JSON text of the msgpack value in p->mp. */
+static sv_err_t view_set_mp(eng_pub_t *p, uint32_t idx, eng_item_t *it)
 {
-    char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     sv_err_t rc;
 
-    json_decref(j);
-    if (!text) {
+    p->text.size = 0;
+    if (wire_msgpack_to_text(p->mp.data, p->mp.size, &p->text, NULL) != SV_OK ||
+        msgpack_sbuffer_write(&p->text, "", 1) != 0) {
         p->stats.render_errors++;
         return SV_ERR_NOMEM;
     }
-    it->json = text;
-    it->json_len = strlen(text);
+    it->json = p->text.data;
+    it->json_len = p->text.size - 1;
     rc = eng_view_set(p->view, idx, it);
-    free(text);
     if (rc == SV_OK)
         p->stats.rendered[it->kind]++;
     else
         p->stats.render_errors++;
     return rc;
+}
+
+/* Encodes event ev of type t into p->mp. */
+static sv_err_t encode(eng_pub_t *p, wire_type_t t, const void *ev)
+{
+    p->mp.size = 0;
+    if (wire_encode(t, ev, &p->pk, NULL) != SV_OK) {
+        p->stats.render_errors++;
+        return SV_ERR_INVALID;
+    }
+    return SV_OK;
 }
 
 static sv_err_t render_score(eng_pub_t *p, uint32_t slot)
@@ -184,65 +205,89 @@ static sv_err_t render_score(eng_pub_t *p, uint32_t slot)
     it.live = true;
     it.done = game_done(g);
     it.ts = p->sc.ts;
-    return view_set_json(p, slot, &it, wire_to_json(WIRE_SCORE, &p->sc));
+    return encode(p, WIRE_SCORE, &p->sc) == SV_OK ? view_set_mp(p, slot, &it) : SV_ERR_INVALID;
 }
 
-static json_t *market_json(const eng_pub_t *p, const eng_market_t *mk, const eng_game_t *g)
+static void pk_str(msgpack_packer *pk, const char *v)
 {
-    json_t *o = json_object(), *names = json_array(), *quotes = json_array();
+    size_t n = strlen(v);
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, v, n);
+}
 
-    if (!o || !names || !quotes) {
-        json_decref(o);
-        json_decref(names);
-        json_decref(quotes);
-        return NULL;
+/* The market as a msgpack map into p->mp (then rendered as JSON like every item): event_id,
+ * market, player?, sport, ts, updates, names, modal_line?, modal_books, active_books,
+ * line_variance, arb, arb_profit?, steam, quotes [{book, ts, outcomes [{name, price, decimal,
+ * point?}]}] (empty outcomes: suspended). */
+static void market_mp(eng_pub_t *p, const eng_market_t *mk, const eng_game_t *g)
+{
+    msgpack_packer *pk = &p->pk;
+    bool line = mk->has_modal && mk->modal_has_line;
+
+    p->mp.size = 0;
+    msgpack_pack_map(pk, 12 + (mk->has_player ? 1 : 0) + (line ? 1 : 0) + (mk->arb ? 1 : 0));
+    pk_str(pk, "event_id");
+    pk_str(pk, mk->event_id);
+    pk_str(pk, "market");
+    pk_str(pk, mk->market);
+    if (mk->has_player) {
+        pk_str(pk, "player");
+        pk_str(pk, mk->player);
     }
-    json_object_set_new(o, "event_id", json_string(mk->event_id));
-    json_object_set_new(o, "market", json_string(mk->market));
-    if (mk->has_player)
-        json_object_set_new(o, "player", json_string(mk->player));
-    json_object_set_new(o, "sport", json_string(game_sport(g)));
-    json_object_set_new(o, "ts", json_integer(mk->ts));
-    json_object_set_new(o, "updates", json_integer((json_int_t)mk->updates));
+    pk_str(pk, "sport");
+    pk_str(pk, game_sport(g));
+    pk_str(pk, "ts");
+    msgpack_pack_int64(pk, mk->ts);
+    pk_str(pk, "updates");
+    msgpack_pack_uint64(pk, mk->updates);
+    pk_str(pk, "names");
+    msgpack_pack_array(pk, mk->name_cnt);
     for (size_t n = 0; n < mk->name_cnt; n++)
-        json_array_append_new(names, json_string(mk->names[n]));
-    json_object_set_new(o, "names", names);
-    if (mk->has_modal && mk->modal_has_line)
-        json_object_set_new(o, "modal_line", json_real(mk->modal_line));
-    json_object_set_new(o, "modal_books", json_integer(mk->modal_books));
-    json_object_set_new(o, "active_books", json_integer(mk->active_books));
-    json_object_set_new(o, "line_variance", json_real(mk->line_variance));
-    json_object_set_new(o, "arb", json_boolean(mk->arb));
-    if (mk->arb)
-        json_object_set_new(o, "arb_profit", json_real(mk->arb_profit));
-    json_object_set_new(o, "steam", json_integer(mk->steam_dir));
+        pk_str(pk, mk->names[n]);
+    if (line) {
+        pk_str(pk, "modal_line");
+        msgpack_pack_double(pk, mk->modal_line);
+    }
+    pk_str(pk, "modal_books");
+    msgpack_pack_int(pk, mk->modal_books);
+    pk_str(pk, "active_books");
+    msgpack_pack_int(pk, mk->active_books);
+    pk_str(pk, "line_variance");
+    msgpack_pack_double(pk, mk->line_variance);
+    pk_str(pk, "arb");
+    mk->arb ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+    if (mk->arb) {
+        pk_str(pk, "arb_profit");
+        msgpack_pack_double(pk, mk->arb_profit);
+    }
+    pk_str(pk, "steam");
+    msgpack_pack_int(pk, mk->steam_dir);
+    pk_str(pk, "quotes");
+    msgpack_pack_array(pk, mk->quote_cnt);
     for (size_t q = 0; q < mk->quote_cnt; q++) {
         const eng_quote_t *bq = &mk->quotes[q];
-        json_t *qo = json_object(), *outs = json_array();
-        if (!qo || !outs) {
-            json_decref(qo);
-            json_decref(outs);
-            json_decref(o);
-            json_decref(quotes);
-            return NULL;
-        }
-        json_object_set_new(qo, "book", json_string(eng_state_book_name(p->st, bq->book)));
-        json_object_set_new(qo, "ts", json_integer(bq->ts));
+        msgpack_pack_map(pk, 3);
+        pk_str(pk, "book");
+        pk_str(pk, eng_state_book_name(p->st, bq->book));
+        pk_str(pk, "ts");
+        msgpack_pack_int64(pk, bq->ts);
+        pk_str(pk, "outcomes");
+        msgpack_pack_array(pk, bq->n);
         for (size_t k = 0; k < bq->n; k++) {
             const eng_out_t *eo = &bq->out[k];
-            json_t *oo = json_object();
-            json_object_set_new(oo, "name", json_string(mk->names[eo->name]));
-            json_object_set_new(oo, "price", json_integer(eo->american));
-            json_object_set_new(oo, "decimal", json_real(eo->dec));
-            if (eo->has_point)
-                json_object_set_new(oo, "point", json_real(eo->point));
-            json_array_append_new(outs, oo);
+            msgpack_pack_map(pk, 3 + (eo->has_point ? 1 : 0));
+            pk_str(pk, "name");
+            pk_str(pk, mk->names[eo->name]);
+            pk_str(pk, "price");
+            msgpack_pack_int(pk, eo->american);
+            pk_str(pk, "decimal");
+            msgpack_pack_double(pk, eo->dec);
+            if (eo->has_point) {
+                pk_str(pk, "point");
+                msgpack_pack_double(pk, eo->point);
+            }
         }
-        json_object_set_new(qo, "outcomes", outs); /* empty: suspended */
-        json_array_append_new(quotes, qo);
     }
-    json_object_set_new(o, "quotes", quotes);
-    return o;
 }
 
 static sv_err_t render_market(eng_pub_t *p, uint32_t idx)
@@ -263,7 +308,8 @@ static sv_err_t render_market(eng_pub_t *p, uint32_t idx)
     it.live = true;
     it.done = game_done(g);
     it.ts = mk->ts;
-    return view_set_json(p, idx, &it, market_json(p, mk, g));
+    market_mp(p, mk, g);
+    return view_set_mp(p, idx, &it);
 }
 
 sv_err_t eng_pub_signal(eng_pub_t *p, uint32_t slot, const eng_game_t *g, const wire_signal_t *sig)
@@ -295,7 +341,7 @@ sv_err_t eng_pub_signal(eng_pub_t *p, uint32_t slot, const eng_game_t *g, const 
     it.live = sig->state != WIRE_SIG_WITHDRAWN;
     it.done = game_done(g);
     it.ts = sig->ts;
-    rc = view_set_json(p, slot, &it, wire_to_json(WIRE_SIGNAL, sig));
+    rc = encode(p, WIRE_SIGNAL, sig) == SV_OK ? view_set_mp(p, slot, &it) : SV_ERR_INVALID;
     return rc == SV_OK ? mark(&p->dirty[ENG_ITEM_SIGNAL], slot) : rc;
 }
 
@@ -318,25 +364,63 @@ static const eng_item_t *signal_item(eng_pub_t *p, uint32_t slot)
     return it;
 }
 
+/* Renders entry idx of kind k from the state; the item, or NULL. */
+static const eng_item_t *render(eng_pub_t *p, int k, uint32_t idx)
+{
+    if (k == ENG_ITEM_SCORE)
+        return render_score(p, idx) == SV_OK ? eng_view_get(p->view, ENG_ITEM_SCORE, idx) : NULL;
+    if (k == ENG_ITEM_MARKET)
+        return render_market(p, idx) == SV_OK ? eng_view_get(p->view, ENG_ITEM_MARKET, idx)
+                                              : NULL;
+    return signal_item(p, idx);
+}
+
+/* Renders every stale entry (before a walk). */
+static void render_stale(eng_pub_t *p)
+{
+    for (int k = 0; k < ENG_ITEM__CNT; k++) {
+        pub_dirty_t *st = &p->stale[k];
+        for (size_t n = 0; n < st->cnt; n++) {
+            uint32_t idx = st->list[n];
+            if (st->flag[idx] == 1) /* 2: rendered since it went stale */
+                render(p, k, idx);
+            st->flag[idx] = 0;
+        }
+        st->cnt = 0;
+    }
+}
+
 void eng_pub_flush(eng_pub_t *p)
 {
+    bool wants[ENG_PUB_SINKS_MAX], any = false;
+
+    for (int s = 0; s < p->sink_cnt; s++) {
+        wants[s] = !p->sinks[s].wants || p->sinks[s].wants(p->sinks[s].arg);
+        any |= wants[s];
+    }
     for (int k = 0; k < ENG_ITEM__CNT; k++) {
         pub_dirty_t *d = &p->dirty[k];
         for (size_t n = 0; n < d->cnt; n++) {
             uint32_t idx = d->list[n];
-            const eng_item_t *it = NULL;
+            const eng_item_t *it;
 
             d->flag[idx] = 0;
-            if (k == ENG_ITEM_SCORE && render_score(p, idx) == SV_OK)
-                it = eng_view_get(p->view, ENG_ITEM_SCORE, idx);
-            else if (k == ENG_ITEM_MARKET && render_market(p, idx) == SV_OK)
-                it = eng_view_get(p->view, ENG_ITEM_MARKET, idx);
-            else if (k == ENG_ITEM_SIGNAL)
-                it = signal_item(p, idx);
-            if (!it)
+            if (!any) { /* nobody takes it now: render it when a walk needs it */
+                pub_dirty_t *st = &p->stale[k];
+                if (idx < st->cap && st->flag[idx])
+                    st->flag[idx] = 1; /* listed already */
+                else if (mark(st, idx) != SV_OK)
+                    p->stats.render_errors++;
+                p->stats.deferred++;
+                continue;
+            }
+            if (idx < p->stale[k].cap && p->stale[k].flag[idx])
+                p->stale[k].flag[idx] = 2; /* rendered below: the stale entry is moot */
+            if (!(it = render(p, k, idx)))
                 continue;
             for (int s = 0; s < p->sink_cnt; s++)
-                p->sinks[s].put(p->sinks[s].arg, it);
+                if (wants[s])
+                    p->sinks[s].put(p->sinks[s].arg, it);
         }
         d->cnt = 0;
     }
@@ -348,6 +432,7 @@ void eng_pub_flush(eng_pub_t *p)
 void eng_pub_walk(void *arg, eng_item_fn *fn, void *ctx)
 {
     eng_pub_t *p = arg;
+    render_stale(p);
     eng_view_walk(p->view, fn, ctx);
 }
 

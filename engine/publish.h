@@ -11,8 +11,9 @@
  * event_id|market|player), ENG_ITEM_SIGNAL per candidate slot that ever had a signal (its latest
  * revision, key signal_id). done is set once the game is final, cancelled or postponed.
  *
- * Owned by the loop thread. Rendering uses jansson and allocates; it runs once per changed item
- * per loop turn, never per event.
+ * Owned by the loop thread. Rendering uses jansson and allocates; it runs at most once per
+ * changed item per loop turn, never per event, and not at all while no sink wants items (then
+ * the item is rendered when a walk needs it).
  */
 #ifndef SV_ENG_PUBLISH_H
 #define SV_ENG_PUBLISH_H
@@ -28,10 +29,14 @@
 
 typedef struct eng_pub eng_pub_t;
 
-/* A consumer of items: put() for every changed item, then flush() once per turn. */
+/* A consumer of items: put() for every changed item, then flush() once per turn. wants(), when
+ * set, says whether the sink takes items now (a cache that is down, a push server without
+ * subscribers do not): items nobody takes are not rendered at the flush but marked stale, and
+ * rendered when a walk needs them (a cache rewrite, a snapshot). */
 typedef struct eng_pub_sink {
     void (*put)(void *arg, const eng_item_t *it);
     void (*flush)(void *arg);
+    bool (*wants)(void *arg);
     void *arg;
 } eng_pub_sink_t;
 
@@ -61,13 +66,15 @@ bool eng_pub_pending(const eng_pub_t *p);
 /** @brief Render what changed, give it to the sinks, flush them. */
 void eng_pub_flush(eng_pub_t *p);
 
-/** @brief Walk every current item (an eng_item_iter_fn; arg is the eng_pub_t). */
+/** @brief Walk every current item (an eng_item_iter_fn; arg is the eng_pub_t); stale items are
+ *        rendered first. */
 void eng_pub_walk(void *arg, eng_item_fn *fn, void *ctx);
 
 /** @brief Counters: items rendered, per kind, and items currently held per kind. */
 typedef struct eng_pub_stats {
     unsigned long long rendered[ENG_ITEM__CNT];
     unsigned long long render_errors;
+    unsigned long long deferred;   /* changed items left unrendered: no sink wanted them */
     size_t held[ENG_ITEM__CNT];
 } eng_pub_stats_t;
 void eng_pub_stats(const eng_pub_t *p, eng_pub_stats_t *st);

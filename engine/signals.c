@@ -161,7 +161,7 @@ static sv_err_t grow(void **arr, size_t *cap, size_t sz, size_t idx)
 
 sv_err_t eng_signals_note(eng_signals_t *s, uint32_t game, uint32_t slot, const eng_sig_rec_t *rec)
 {
-    if (slot_attach(s, game, slot) != SV_OK)
+    if (!(slot < s->slot_cap && s->slots[slot].used) && slot_attach(s, game, slot) != SV_OK)
         return SV_ERR_NOMEM;
     s->slots[slot].rec = *rec;
     return SV_OK;
@@ -515,6 +515,8 @@ sv_err_t eng_signals_eval(eng_signals_t *s, uint32_t game, const eng_sig_game_t 
     g->commence_ts = gi->commence_ts;
     g->part = gi->part < 0 ? 0 : gi->part; /* no partition: kept as 0 */
     started = !gi->pregame || now >= gi->commence_ts;
+    if (started && g->open_cnt == 0)
+        return SV_OK; /* nothing can open, nothing to withdraw */
     if (grow((void **)&s->picks, &s->picks_cap, sizeof(*s->picks), g->slot_cnt) != SV_OK)
         return SV_ERR_NOMEM;
 

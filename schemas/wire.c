@@ -2269,6 +2269,179 @@ json_t *wire_msgpack_to_json(const void *buf, size_t len, wire_err_t *err)
     return mp_to_json(&c, &r);
 }
 
+/* --- msgpack to JSON text, without jansson and without allocating beyond out's growth --- */
+
+static bool tx_put(msgpack_sbuffer *out, const void *p, size_t n)
+{
+    return msgpack_sbuffer_write(out, p, n) == 0;
+}
+
+/* A JSON string: ", \ and control characters escaped, the rest (valid UTF-8) as is. */
+static bool tx_str(msgpack_sbuffer *out, const uint8_t *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t run = 0;
+
+    if (!tx_put(out, "\"", 1))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char esc[6];
+        size_t el = 2;
+        uint8_t ch = p[i];
+        if (ch >= 0x20 && ch != '"' && ch != '\\')
+            continue;
+        if (i > run && !tx_put(out, p + run, i - run))
+            return false;
+        run = i + 1;
+        esc[0] = '\\';
+        switch (ch) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u', esc[2] = '0', esc[3] = '0', esc[4] = hex[ch >> 4], esc[5] = hex[ch & 15];
+            el = 6;
+        }
+        if (!tx_put(out, esc, el))
+            return false;
+    }
+    return (n <= run || tx_put(out, p + run, n - run)) && tx_put(out, "\"", 1);
+}
+
+/* A finite double as the shortest text that reads back to it when it is m / 10^k exactly
+ * (k <= 4: prices, lines, scores), else %.17g; always with a '.' or an exponent. */
+static bool tx_double(msgpack_sbuffer *out, double x)
+{
+    static const double p10[] = {1, 10, 100, 1000, 10000};
+    char buf[40];
+    int n = 0;
+
+    if (fabs(x) >= 1e-4 && fabs(x) < 1e15) {
+        for (int k = 0; k <= 4; k++) {
+            double m = nearbyint(x * p10[k]);
+            if (m / p10[k] == x) {
+                char rev[24];
+                int nr = 0;
+                uint64_t u = (uint64_t)fabs(m);
+                do {
+                    rev[nr++] = (char)('0' + u % 10);
+                    u /= 10;
+                } while (u);
+                while (nr <= k)
+                    rev[nr++] = '0';
+                if (x < 0)
+                    buf[n++] = '-';
+                for (int i = nr - 1; i >= k; i--)
+                    buf[n++] = rev[i];
+                buf[n++] = '.';
+                if (k == 0)
+                    buf[n++] = '0';
+                for (int i = k - 1; i >= 0; i--)
+                    buf[n++] = rev[i];
+                return tx_put(out, buf, (size_t)n);
+            }
+        }
+    }
+    n = snprintf(buf, sizeof(buf), "%.17g", x);
+    if (!strpbrk(buf, ".eEn"))
+        n += snprintf(buf + n, sizeof(buf) - (size_t)n, ".0");
+    return tx_put(out, buf, (size_t)n);
+}
+
+static sv_err_t mp_to_text(wire_ctx_t *c, wire_mp_reader_t *r, msgpack_sbuffer *out, int depth)
+{
+    wire_mp_val_t v;
+    char num[32];
+    bool ok = true;
+
+    if (depth > WIRE_MP_DEPTH_MAX)
+        return fail(c, SV_ERR_DECODE, "", -1, "nested too deep");
+    if (wire_mp_next(r, &v))
+        return fail(c, SV_ERR_DECODE, "", -1, "%s", r->why);
+    switch (v.kind) {
+    case WIRE_MP_NIL: ok = tx_put(out, "null", 4); break;
+    case WIRE_MP_BOOL: ok = v.b ? tx_put(out, "true", 4) : tx_put(out, "false", 5); break;
+    case WIRE_MP_UINT:
+        if (v.u > INT64_MAX)
+            ok = tx_double(out, (double)v.u);
+        else
+            ok = tx_put(out, num, (size_t)snprintf(num, sizeof(num), "%llu", (unsigned long long)v.u));
+        break;
+    case WIRE_MP_INT:
+        ok = tx_put(out, num, (size_t)snprintf(num, sizeof(num), "%lld", (long long)v.i));
+        break;
+    case WIRE_MP_FLOAT:
+        if (!isfinite(v.d))
+            return fail(c, SV_ERR_DECODE, "", -1, "NaN and infinity have no JSON form");
+        ok = tx_double(out, v.d);
+        break;
+    case WIRE_MP_STR:
+        if (!utf8_valid(v.ptr, v.len))
+            return fail(c, SV_ERR_DECODE, "", -1, "string is not valid UTF-8");
+        ok = tx_str(out, v.ptr, v.len);
+        break;
+    case WIRE_MP_BIN: {
+        char *b64 = b64_encode(v.ptr, v.len);
+        ok = b64 && tx_str(out, (const uint8_t *)b64, strlen(b64));
+        free(b64);
+        break;
+    }
+    case WIRE_MP_ARRAY:
+        ok = tx_put(out, "[", 1);
+        for (uint32_t k = 0; ok && k < v.len; k++) {
+            sv_err_t rc;
+            if (k && !tx_put(out, ",", 1))
+                return fail(c, SV_ERR_NOMEM, "", -1, "out of memory");
+            if ((rc = mp_to_text(c, r, out, depth + 1)) != SV_OK)
+                return rc;
+        }
+        ok = ok && tx_put(out, "]", 1);
+        break;
+    case WIRE_MP_MAP:
+        ok = tx_put(out, "{", 1);
+        for (uint32_t k = 0; ok && k < v.len; k++) {
+            wire_mp_val_t key;
+            sv_err_t rc;
+            if (wire_mp_next(r, &key))
+                return fail(c, SV_ERR_DECODE, "", -1, "%s", r->why);
+            if (key.kind != WIRE_MP_STR)
+                return fail(c, SV_ERR_DECODE, "", -1, "map keys must be strings");
+            if (!utf8_valid(key.ptr, key.len))
+                return fail(c, SV_ERR_DECODE, "", -1, "map key is not valid UTF-8");
+            if ((k && !tx_put(out, ",", 1)) || !tx_str(out, key.ptr, key.len) ||
+                !tx_put(out, ":", 1))
+                return fail(c, SV_ERR_NOMEM, "", -1, "out of memory");
+            if ((rc = mp_to_text(c, r, out, depth + 1)) != SV_OK)
+                return rc;
+        }
+        ok = ok && tx_put(out, "}", 1);
+        break;
+    default: /* WIRE_MP_EXT */
+        return fail(c, SV_ERR_DECODE, "", -1, "msgpack ext values have no JSON form");
+    }
+    return ok ? SV_OK : fail(c, SV_ERR_NOMEM, "", -1, "out of memory");
+}
+
+sv_err_t wire_msgpack_to_text(const void *buf, size_t len, msgpack_sbuffer *out, wire_err_t *err)
+{
+    wire_err_t dummy;
+    wire_ctx_t c = {.err = err ? err : &dummy};
+    wire_mp_reader_t r;
+    size_t start = out->size;
+    sv_err_t rc;
+
+    c.err->field[0] = c.err->reason[0] = '\0';
+    wire_mp_init(&r, buf, len);
+    rc = mp_to_text(&c, &r, out, 0);
+    if (rc == SV_OK && r.p != r.end)
+        rc = fail(&c, SV_ERR_DECODE, "", -1, "bytes after the value");
+    if (rc != SV_OK)
+        out->size = start;
+    return rc;
+}
+
 json_t *wire_to_json(wire_type_t t, const void *ev)
 {
     uint8_t stack[WIRE_ENC_STACK];

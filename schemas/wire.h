@@ -174,6 +174,19 @@ void wire_release(wire_type_t t, void *ev);
  */
 json_t *wire_msgpack_to_json(const void *buf, size_t len, wire_err_t *err);
 
+/**
+ * @brief The JSON text of one msgpack value, appended to out (no NUL): the same structure and
+ *        values as wire_msgpack_to_json() gives, written directly (no jansson, nothing allocated
+ *        but out's growth). Map keys keep their order; strings are escaped (", \\, control
+ *        characters) and otherwise kept as UTF-8; a double is the shortest text that reads back
+ *        to it when it is a multiple of 1e-4 below 1e15 in magnitude ("-5.5", "1.91"), else
+ *        printf's %.17g (both read back to the same double), always with a '.' or an exponent.
+ * @returns SV_OK; SV_ERR_DECODE with err filled (malformed msgpack, trailing bytes, and what
+ *          JSON cannot carry, as wire_msgpack_to_json); SV_ERR_NOMEM. On error out is as it was.
+ * @locality any thread
+ */
+sv_err_t wire_msgpack_to_text(const void *buf, size_t len, msgpack_sbuffer *out, wire_err_t *err);
+
 /** @brief "field: reason" (or just the reason when field is empty) into buf; returns buf. */
 const char *wire_err_str(const wire_err_t *err, char *buf, size_t size);
 

@@ -9,6 +9,10 @@ BIN=${SAVANT_BIN_DIR:-$ROOT/bin}
 TMP=$(mktemp -d /tmp/savant-test.XXXXXX)
 _bg_pids=()
 SCALE=${SAVANT_TEST_TIMEOUT_SCALE:-1}
+# Engines started by a test listen on a free port (the default 127.0.0.1:8080 may be taken, by
+# another engine of the same test or by a demo); a test that needs the port reads it from the
+# engine's "event=started ... http=PORT" log line.
+export SAVANT_HTTP_LISTEN=${SAVANT_HTTP_LISTEN:-127.0.0.1:0}
 
 _cleanup() {
     local p
@@ -73,4 +77,25 @@ scores_keyed() {
     timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.scores.v1 -e -R 2>/dev/null |
         jq -r '[._key, ._partition, ._offset, ._bytes] | @tsv' |
         sort -t "$(printf '\t')" -k1,1 -k3,3n -s | awk -F '\t' '{print $1 "\t" $4}' > "$1"
+}
+
+# start_redis [PORT]: a redis-server of this test only, on PORT (default: a free one) with its
+# files in $TMP and no persistence; sets $TREDIS_PORT and $TREDIS_PID. stop_redis stops it.
+start_redis() {
+    local p=${1:-} tries=0
+    while :; do
+        [ -n "$p" ] || p=$((20000 + RANDOM % 20000))
+        bg redis-server --bind 127.0.0.1 --port "$p" --dir "$TMP" --save '' --appendonly no \
+            --logfile "$TMP/redis-$p.log"
+        TREDIS_PID=$BG_PID
+        if wait_for 5 redis-cli -p "$p" ping; then TREDIS_PORT=$p; return 0; fi
+        kill "$TREDIS_PID" 2>/dev/null || true
+        tries=$((tries + 1))
+        [ -z "${1:-}" ] && [ "$tries" -lt 5 ] || fail "redis-server did not start on port $p"
+        p=
+    done
+}
+stop_redis() {
+    redis-cli -p "$TREDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$TREDIS_PID" 2>/dev/null || true
+    wait "$TREDIS_PID" 2>/dev/null || true
 }

@@ -11,7 +11,12 @@
  * with SIGTERM and exits 0; on any failure it kills the children and exits 1. Run by
  * `make bench`; not a test (nothing about speed is asserted).
  *
- *   bench-e2e [SECONDS [RATE]]   (default 5 s, at least 2; RATE 0 = full speed, the default)
+ * CACHE none runs the engine without Redis (redis.url=none); redis gives it its own redis-server
+ * (a child too) so every changed score and market goes to Redis once per loop turn; without
+ * CACHE it runs itself twice, none then redis, for the comparison docs/performance.md records.
+ *
+ *   bench-e2e [SECONDS [RATE [CACHE]]]   (default 5 s, at least 2; RATE 0 = full speed, the
+ *                                         default; CACHE none | redis)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,7 +92,8 @@ typedef struct sink {
     char err[256];                    /* first decode error */
 } sink_t;
 
-static child_t broker = {.name = "savant-broker"}, engine = {.name = "savant-engine"};
+static child_t broker = {.name = "savant-broker"}, engine = {.name = "savant-engine"},
+               redis = {.name = "redis-server"};
 static char tmpdir[256];
 static unsigned long long acked, ack_failed;
 static int64_t last_ack_ms;
@@ -221,6 +227,7 @@ static _Noreturn void die(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     child_stop(&engine, true);
+    child_stop(&redis, true);
     child_stop(&broker, true);
     for (int i = 0; i < 2; i++) {
         child_t *c = i == 0 ? &engine : &broker;
@@ -497,6 +504,23 @@ static void show_engine_totals(void)
         printf("  engine: %s", strstr(last, "consumed=") ? strstr(last, "consumed=") : last);
 }
 
+/* With the cache attached: what reached Redis (its own counters, read before it stops). */
+static void show_redis_totals(void)
+{
+    char cmd[128], line[256];
+    FILE *fp;
+
+    if (!redis.pid)
+        return;
+    snprintf(cmd, sizeof(cmd), "redis-cli -p %d dbsize 2>/dev/null",
+             30000 + (int)(getpid() % 20000));
+    if ((fp = popen(cmd, "r"))) {
+        if (fgets(line, sizeof(line), fp))
+            printf("  redis: %s keys held at the end\n", strtok(line, "\r\n"));
+        pclose(fp);
+    }
+}
+
 static int cmp_i32(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -510,12 +534,17 @@ int main(int argc, char **argv)
                                       "linger.ms", "5", "queue.buffering.max.messages", "500000",
                                       NULL};
     double secs = argc > 1 ? atof(argv[1]) : 5.0, rate = argc > 2 ? atof(argv[2]) : 0;
-    const char *bin_dir = getenv("SAVANT_BIN_DIR");
+    const char *bin_dir = getenv("SAVANT_BIN_DIR"), *cache = argc > 3 ? argv[3] : NULL;
     char bootstrap_file[300], brokers[512] = "", brokers_x[600], errstr[256], how[64];
+    char redis_x[128] = "redis.url=none", redis_port[16], redis_dir[300];
     char *broker_argv[] = {(char *)"savant-broker", (char *)"--partitions", (char *)"4",
                            (char *)"--bootstrap-file", bootstrap_file, NULL};
     char *engine_argv[] = {(char *)"savant-engine", (char *)"-X", brokers_x, (char *)"-X",
-                           (char *)"kafka.group=bench-e2e", NULL};
+                           (char *)"kafka.group=bench-e2e", (char *)"-X",
+                           (char *)"http.listen=127.0.0.1:0", (char *)"-X", redis_x, NULL};
+    char *redis_argv[] = {(char *)"redis-server", (char *)"--bind", (char *)"127.0.0.1",
+                          (char *)"--port", redis_port, (char *)"--save", (char *)"",
+                          (char *)"--appendonly", (char *)"no", (char *)"--dir", redis_dir, NULL};
     static input_t inputs[N_EVENTS];
     static sink_t sink;
     wire_odds_t *o = calloc(1, sizeof(*o));
@@ -529,9 +558,27 @@ int main(int argc, char **argv)
     int64_t start_ms;
     int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 
-    if (argc > 3 || secs <= 0 || rate < 0) {
-        fprintf(stderr, "usage: bench-e2e [SECONDS [RATE]]   (RATE 0 = full speed)\n");
+    if (argc > 4 || secs <= 0 || rate < 0 ||
+        (cache && strcmp(cache, "none") != 0 && strcmp(cache, "redis") != 0)) {
+        fprintf(stderr, "usage: bench-e2e [SECONDS [RATE [none|redis]]]   (RATE 0 = full speed)\n");
         return 1;
+    }
+    if (!cache) { /* both, one after the other, each in a process of its own */
+        char sbuf[32], rbuf[32];
+        int rc = 0;
+        snprintf(sbuf, sizeof(sbuf), "%g", secs);
+        snprintf(rbuf, sizeof(rbuf), "%g", rate);
+        for (int k = 0; k < 2 && rc == 0; k++) {
+            pid_t pid = fork();
+            int st;
+            if (pid == 0) {
+                execl("/proc/self/exe", argv[0], sbuf, rbuf, k ? "redis" : "none", (char *)NULL);
+                _exit(127);
+            }
+            if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+                rc = 1;
+        }
+        return rc;
     }
     if (secs < 2) {
         fprintf(stderr, "bench-e2e: %.3g s is too short to measure; running 2 s\n", secs);
@@ -572,6 +619,14 @@ int main(int argc, char **argv)
         }
     }
     snprintf(brokers_x, sizeof(brokers_x), "kafka.brokers=%s", brokers);
+    if (strcmp(cache, "redis") == 0) {
+        int port = 30000 + (int)(getpid() % 20000);
+        snprintf(redis_port, sizeof(redis_port), "%d", port);
+        snprintf(redis_dir, sizeof(redis_dir), "%s", tmpdir);
+        if (child_start(&redis, "/usr/bin", redis_argv) != 0)
+            die("cannot start redis-server (ops/install-deps test)");
+        snprintf(redis_x, sizeof(redis_x), "redis.url=redis://127.0.0.1:%d/0", port);
+    }
     if (child_start(&engine, bin_dir, engine_argv) != 0)
         die("cannot start savant-engine");
 
@@ -657,9 +712,10 @@ int main(int argc, char **argv)
         size_t n = sink.lat_cnt;
         printf("bench-e2e: savant-broker (%d partitions) + savant-engine, %d games x "
                "h2h/spreads/totals = %d markets, %d books, %d distinct odds events of %.0f bytes "
-               "on average, %s\n",
+               "on average, %s, Redis cache %s\n",
                N_PARTITIONS, N_GAMES, N_GAMES * 3, N_BOOKS, N_EVENTS, bytes / N_EVENTS,
-               rate > 0 ? "paced" : "full speed (at most " SV_STR(LEAD_MAX) " inputs ahead of the scores)");
+               rate > 0 ? "paced" : "full speed (at most " SV_STR(LEAD_MAX) " inputs ahead of the scores)",
+               strcmp(cache, "redis") == 0 ? "attached (its own redis-server)" : "off (redis.url=none)");
         if (rate > 0)
             printf("  target rate               %12.0f events/s\n", rate);
         printf("  inputs produced           %12llu in %.2f s = %9.0f events/s\n", sent,
@@ -686,6 +742,8 @@ int main(int argc, char **argv)
     rd_kafka_consumer_close(sink.rk);
     rd_kafka_destroy(sink.rk);
     child_stop(&engine, false);
+    show_redis_totals();
+    child_stop(&redis, false);
     child_stop(&broker, false);
     for (int i = 0; i < 2; i++) {
         child_t *c = i == 0 ? &engine : &broker;
@@ -709,6 +767,8 @@ int main(int argc, char **argv)
     if (tmpdir[0]) {
         unlink(engine.log);
         unlink(broker.log);
+        if (redis.log[0])
+            unlink(redis.log);
         unlink(bootstrap_file);
         rmdir(tmpdir);
     }

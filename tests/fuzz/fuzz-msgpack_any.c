@@ -1,7 +1,8 @@
 /*
  * fuzz-msgpack_any — libFuzzer target: arbitrary bytes through wire_msgpack_to_json. It must
  * fail exactly when wire_mp_check does (or for a value JSON cannot carry, with a reason), and a
- * result must dump to JSON text.
+ * result must dump to JSON text. The direct writer wire_msgpack_to_text must then succeed too,
+ * and its text must parse back to an equal JSON value (differential check of the two).
  */
 #include "fuzz.h"
 
@@ -25,6 +26,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!s)
         fuzz_die("json_dumps failed", WIRE_NONE, NULL);
     free(s);
+    {
+        msgpack_sbuffer sb;
+        json_t *back;
+        msgpack_sbuffer_init(&sb);
+        if (wire_msgpack_to_text(data, size, &sb, &err) != SV_OK)
+            fuzz_die("wire_msgpack_to_text failed where wire_msgpack_to_json did not", WIRE_NONE,
+                     &err);
+        back = json_loadb(sb.data, sb.size, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (!back || !json_equal(back, j))
+            fuzz_die("wire_msgpack_to_text gives another value", WIRE_NONE, NULL);
+        json_decref(back);
+        msgpack_sbuffer_destroy(&sb);
+    }
     json_decref(j);
     return 0;
 }

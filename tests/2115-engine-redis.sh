@@ -1,0 +1,99 @@
+# 2115: the engine's Redis cache, end to end, and a Redis outage. TV25's game (test 2114) goes
+# through savant-broker to the engine with its own redis-server: every score, market and signal
+# key holds exactly the latest event the engine emitted for it (compared with savant.scores.v1 and
+# savant.signals.v1), the open signal is in the live set of its sport. Then Redis is stopped; the
+# engine keeps emitting (a price revision, the withdrawal at the start, the final) and counts the
+# failure; Redis comes back empty on the same port, the engine rewrites it, and the keys are again
+# exactly the engine's state: the signal withdrawn, the live set empty, every key of the finished
+# game with a TTL of at most redis.ttl_final_s.
+. "$(dirname "$0")/lib.sh"
+start_broker --partitions 2
+start_redis
+P=$TREDIS_PORT
+X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2115 -X kafka.session_timeout_ms=3000 -X score.ai_default=7
+   -X ai.model= -X signal.ev_min=-0.05 -X "redis.url=redis://127.0.0.1:$P/0" -X redis.prefix=sv:
+   -X redis.ttl_final_s=3600 -X http.listen=127.0.0.1:0)
+LAL='Los Angeles Lakers' BOS='Boston Celtics'
+T0=1771100000000 START=1771201800000
+produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }
+consume() { timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t "savant.$1.v1" -e 2>/dev/null; }
+rcli() { redis-cli -p "$P" "$@"; }
+metric() { curl -s "http://127.0.0.1:$HTTP/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+
+bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine.log"
+ENGINE=$BG_PID
+wait_for 20 grep -q 'event=started' "$TMP/engine.log" || { cat "$TMP/engine.log" >&2; fail "engine did not start"; }
+HTTP=$(sed -n 's/.*event=started.* http=\([0-9]*\).*/\1/p' "$TMP/engine.log")
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"scheduled"}\n' \
+    "$T0" "$LAL" "$BOS" "$START" | produce games
+printf '{"v":1,"ts":%s,"kind":"splits","event_id":"tv25","market":"spreads","side":"%s","ticket_pct":62,"money_pct":40}\n' \
+    "$T0" "$LAL" | produce context
+i=0
+for b in alpha beta gamma delta epsilon zeta eta theta; do
+    i=$((i + 1))
+    pt=5.5; [ "$b" = theta ] && pt=6.5
+    printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"%s","market":"spreads","outcomes":[{"name":"%s","price":-110,"point":-%s},{"name":"%s","price":-110,"point":%s}]}\n' \
+        $((T0 + i)) "$b" "$LAL" "$pt" "$BOS" "$pt"
+done | produce odds
+ID=216a20c9c27a
+
+# The engine's state, from its own output: the latest event per key, as sorted JSON.
+expected() { # -> $TMP/want: "KEY<TAB>JSON" lines, sorted
+    consume scores | jq -c -S 'del(._topic, ._partition, ._offset, ._key) |
+        ["sv:score:" + ([.event_id, .market, .side, (.player // ""), (if .point == null then "" else (.point | tostring) end)] | join("|")), .]' |
+        jq -r -s 'group_by(.[0]) | map(last) | .[] | "\(.[0])\t\(.[1] | tojson)"' >"$TMP/want.scores"
+    consume signals | jq -c -S 'del(._topic, ._partition, ._offset, ._key) | ["sv:signal:" + .signal_id, .]' |
+        jq -r -s 'group_by(.[0]) | map(max_by(.[1].rev)) | .[] | "\(.[0])\t\(.[1] | tojson)"' >"$TMP/want.signals"
+    sort "$TMP/want.scores" "$TMP/want.signals" >"$TMP/want"
+}
+actual() { # -> $TMP/got: the same from Redis (score and signal keys)
+    : >"$TMP/got"
+    { rcli --scan --pattern 'sv:score:*'; rcli --scan --pattern 'sv:signal:*'; } | while IFS= read -r k; do
+        printf '%s\t%s\n' "$k" "$(rcli get "$k" | jq -c -S .)" >>"$TMP/got"
+    done
+    sort -o "$TMP/got" "$TMP/got"
+}
+same() { expected; actual; cmp -s "$TMP/want" "$TMP/got"; }
+# within SECONDS CMD...: retry a slow CMD (it reads topics) until it succeeds or time runs out
+within() {
+    local end=$((SECONDS + $1 * SCALE)); shift
+    until "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.5; done
+}
+sig_count() { [ "$(consume signals | grep -c .)" -ge "$1" ]; }
+
+within 40 sig_count 1 || { tail -5 "$TMP/engine.log" >&2; fail "no signal opened"; }
+within 20 same || { diff "$TMP/want" "$TMP/got" >&2; fail "Redis does not hold the engine's latest events"; }
+assert_eq "score keys" 2 "$(grep -c '^sv:score:' "$TMP/got")"
+assert_eq "the live set" "$ID 7.4236200000000006" "$(rcli zrange sv:signals:live:nba 0 -1 withscores | paste -sd' ')"
+assert_eq "the market key" '["tv25","spreads",8,7]' \
+    "$(rcli get 'sv:market:tv25|spreads|' | jq -c '[.event_id, .market, (.quotes | length), .modal_books]')"
+assert_eq "the game's index" "market:tv25|spreads| score:tv25|spreads|Boston Celtics||5.5 score:tv25|spreads|Los Angeles Lakers||-5.5 signal:$ID" \
+    "$(rcli smembers sv:event:tv25:keys | sort | paste -sd' ')"
+assert_eq "no TTL while the game is on" -1 "$(rcli ttl "sv:signal:$ID")"
+assert_eq "redis up" 1 "$(metric savant_redis_up)"
+
+# Redis goes away: the engine keeps emitting and counts the failure
+stop_redis
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"alpha","market":"spreads","outcomes":[{"name":"%s","price":-105,"point":-5.5},{"name":"%s","price":-115,"point":5.5}]}\n' \
+    $((T0 + 50)) "$LAL" "$BOS" | produce odds
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"live","period":1,"clock_s":600,"home_score":12,"away_score":9}\n' \
+    $((START + 300000)) "$LAL" "$BOS" "$START" | produce games
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"final","home_score":110,"away_score":104}\n' \
+    $((START + 9000000)) "$LAL" "$BOS" "$START" | produce games
+within 40 sig_count 3 || fail "the engine stopped emitting while Redis was down: $(consume signals | jq -c '[.rev, .state]')"
+redis_down() { [ "$(metric savant_redis_up)" = 0 ] && [ "$(metric savant_redis_errors_total)" -ge 1 ]; }
+wait_for 20 redis_down || fail "the outage is not counted: up=$(metric savant_redis_up) errors=$(metric savant_redis_errors_total)"
+
+# Redis is back, empty: the engine rewrites its state
+start_redis "$P"
+within 30 same || { diff "$TMP/want" "$TMP/got" >&2; fail "after the outage Redis does not hold the engine's state"; }
+assert_eq "the signal in Redis" "[3,\"withdrawn\"]" "$(rcli get "sv:signal:$ID" | jq -c '[.rev, .state]')"
+assert_eq "the live set after the withdrawal" 0 "$(rcli zcard sv:signals:live:nba)"
+for k in "sv:signal:$ID" 'sv:market:tv25|spreads|' 'sv:score:tv25|spreads|Boston Celtics||5.5' sv:event:tv25:keys; do
+    t=$(rcli ttl "$k")
+    [ "$t" -gt 0 ] && [ "$t" -le 3600 ] || fail "$k of the finished game has TTL $t, want 1..3600"
+done
+[ "$(metric savant_redis_rewrites_total)" -ge 2 ] || fail "no rewrite counted: $(metric savant_redis_rewrites_total)"
+
+kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
+assert_eq "engine exit status" 0 "$rc"

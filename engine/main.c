@@ -220,27 +220,13 @@ static void eng_nomem(eng_t *e, const char *what)
 /* Remembers that game index gi had candidates re-scored by this input. */
 static void eng_touch_game(eng_t *e, uint32_t gi)
 {
-    if (gi >= e->touched_flag_cap) {
-        size_t n = e->touched_flag_cap ? e->touched_flag_cap : 1024;
-        uint8_t *f;
-        while (n <= gi)
-            n *= 2;
-        if (!(f = realloc(e->touched_flag, n)))
-            return eng_nomem(e, "touched");
-        memset(f + e->touched_flag_cap, 0, n - e->touched_flag_cap);
-        e->touched_flag = f;
-        e->touched_flag_cap = n;
-    }
+    if (sv_grow((void **)&e->touched_flag, &e->touched_flag_cap, 1, gi, 1024) != SV_OK)
+        return eng_nomem(e, "touched");
     if (e->touched_flag[gi])
         return;
-    if (e->touched_cnt == e->touched_cap) {
-        size_t n = e->touched_cap ? e->touched_cap * 2 : 256;
-        uint32_t *t = realloc(e->touched, n * sizeof(*t));
-        if (!t)
-            return eng_nomem(e, "touched");
-        e->touched = t;
-        e->touched_cap = n;
-    }
+    if (sv_grow((void **)&e->touched, &e->touched_cap, sizeof(*e->touched), e->touched_cnt,
+                256) != SV_OK)
+        return eng_nomem(e, "touched");
     e->touched_flag[gi] = 1;
     e->touched[e->touched_cnt++] = gi;
 }
@@ -315,17 +301,8 @@ static void eng_decide(eng_t *e, int32_t part, int64_t ts)
     char date[16];
     int64_t now;
 
-    if (pi >= e->part_now_cap) {
-        size_t n = e->part_now_cap ? e->part_now_cap : 64;
-        int64_t *a;
-        while (n <= pi)
-            n *= 2;
-        if (!(a = realloc(e->part_now, n * sizeof(*a))))
-            return eng_nomem(e, "partitions");
-        memset(a + e->part_now_cap, 0, (n - e->part_now_cap) * sizeof(*a));
-        e->part_now = a;
-        e->part_now_cap = n;
-    }
+    if (sv_grow((void **)&e->part_now, &e->part_now_cap, sizeof(*e->part_now), pi, 64) != SV_OK)
+        return eng_nomem(e, "partitions");
     if (ts > e->part_now[pi])
         e->part_now[pi] = ts;
     now = e->part_now[pi];
@@ -563,14 +540,8 @@ static void eng_on_said(eng_t *e, const rd_kafka_message_t *m)
 
     if (!m->payload || wire_decode(WIRE_SIGNAL, m->payload, m->len, &sig, &werr) != SV_OK)
         return; /* not ours to judge: the engine only ever wrote valid ones */
-    if (e->said_cnt == e->said_cap) {
-        size_t n = e->said_cap ? e->said_cap * 2 : 256;
-        eng_said_t *a = realloc(e->said, n * sizeof(*a));
-        if (!a)
-            return eng_nomem(e, "recovery");
-        e->said = a;
-        e->said_cap = n;
-    }
+    if (sv_grow((void **)&e->said, &e->said_cap, sizeof(*e->said), e->said_cnt, 256) != SV_OK)
+        return eng_nomem(e, "recovery");
     d = &e->said[e->said_cnt++];
     sv_strlcpy(d->signal_id, sig.signal_id, sizeof(d->signal_id));
     d->rev = sig.rev;

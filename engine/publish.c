@@ -26,8 +26,6 @@ struct eng_pub {
     int sink_cnt;
     pub_dirty_t dirty[ENG_ITEM__CNT];
     pub_dirty_t stale[ENG_ITEM__CNT]; /* changed, not rendered yet (no sink wanted them) */
-    uint32_t *sig_game;     /* signal slot → game index + 1 (0: none), for done and walks */
-    size_t sig_game_cap;
     wire_score_t sc;        /* scratch */
     msgpack_sbuffer mp;     /* scratch: an item's msgpack */
     msgpack_packer pk;      /* writes into mp */
@@ -62,7 +60,6 @@ void eng_pub_free(eng_pub_t *p)
         free(p->stale[k].flag);
         free(p->stale[k].list);
     }
-    free(p->sig_game);
     msgpack_sbuffer_destroy(&p->mp);
     msgpack_sbuffer_destroy(&p->text);
     eng_view_free(p->view);
@@ -77,27 +74,12 @@ void eng_pub_add_sink(eng_pub_t *p, const eng_pub_sink_t *sink)
 
 static sv_err_t mark(pub_dirty_t *d, uint32_t idx)
 {
-    if (idx >= d->cap) {
-        size_t n = d->cap ? d->cap : 1024;
-        uint8_t *f;
-        while (n <= idx)
-            n *= 2;
-        if (!(f = realloc(d->flag, n)))
-            return SV_ERR_NOMEM;
-        memset(f + d->cap, 0, n - d->cap);
-        d->flag = f;
-        d->cap = n;
-    }
+    if (sv_grow((void **)&d->flag, &d->cap, 1, idx, 1024) != SV_OK)
+        return SV_ERR_NOMEM;
     if (d->flag[idx])
         return SV_OK;
-    if (d->cnt == d->list_cap) {
-        size_t n = d->list_cap ? d->list_cap * 2 : 1024;
-        uint32_t *l = realloc(d->list, n * sizeof(*l));
-        if (!l)
-            return SV_ERR_NOMEM;
-        d->list = l;
-        d->list_cap = n;
-    }
+    if (sv_grow((void **)&d->list, &d->list_cap, sizeof(*d->list), d->cnt, 1024) != SV_OK)
+        return SV_ERR_NOMEM;
     d->flag[idx] = 1;
     d->list[d->cnt++] = idx;
     return SV_OK;
@@ -317,17 +299,6 @@ sv_err_t eng_pub_signal(eng_pub_t *p, uint32_t slot, const eng_game_t *g, const 
     eng_item_t it;
     sv_err_t rc;
 
-    if (slot >= p->sig_game_cap) {
-        size_t n = p->sig_game_cap ? p->sig_game_cap : 1024;
-        uint32_t *a;
-        while (n <= slot)
-            n *= 2;
-        if (!(a = realloc(p->sig_game, n * sizeof(*a))))
-            return SV_ERR_NOMEM;
-        memset(a + p->sig_game_cap, 0, (n - p->sig_game_cap) * sizeof(*a));
-        p->sig_game = a;
-        p->sig_game_cap = n;
-    }
     memset(&it, 0, sizeof(it));
     it.kind = ENG_ITEM_SIGNAL;
     it.key = sig->signal_id;

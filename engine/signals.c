@@ -69,7 +69,6 @@ struct eng_signals {
     eng_signals_stats_t stats;
 };
 
-static sv_err_t grow(void **arr, size_t *cap, size_t sz, size_t idx);
 static sig_heap_t *heap_of(eng_signals_t *s, int32_t part);
 static sv_err_t heap_push(sig_heap_t *h, int64_t ts, uint32_t game);
 
@@ -118,8 +117,8 @@ static sv_err_t slot_attach(eng_signals_t *s, uint32_t game, uint32_t slot)
 {
     sig_slot_t *sl;
 
-    if (grow((void **)&s->slots, &s->slot_cap, sizeof(*s->slots), slot) != SV_OK ||
-        grow((void **)&s->games, &s->game_cap, sizeof(*s->games), game) != SV_OK)
+    if (sv_grow((void **)&s->slots, &s->slot_cap, sizeof(*s->slots), slot, 64) != SV_OK ||
+        sv_grow((void **)&s->games, &s->game_cap, sizeof(*s->games), game, 64) != SV_OK)
         return SV_ERR_NOMEM;
     sl = &s->slots[slot];
     if (!sl->used) {
@@ -136,26 +135,6 @@ static sv_err_t slot_attach(eng_signals_t *s, uint32_t game, uint32_t slot)
         sl->used = true;
         sl->game = game;
     }
-    return SV_OK;
-}
-
-/* Grows *arr (elements of size sz, *cap of them) to hold index idx, zeroing the new part. */
-static sv_err_t grow(void **arr, size_t *cap, size_t sz, size_t idx)
-{
-    size_t n;
-    void *p;
-
-    if (idx < *cap)
-        return SV_OK;
-    n = *cap ? *cap : 64;
-    while (n <= idx)
-        n *= 2;
-    p = realloc(*arr, n * sz);
-    if (!p)
-        return SV_ERR_NOMEM;
-    memset((char *)p + *cap * sz, 0, (n - *cap) * sz);
-    *arr = p;
-    *cap = n;
     return SV_OK;
 }
 
@@ -315,7 +294,7 @@ static void heap_pop(sig_heap_t *h)
 static sig_heap_t *heap_of(eng_signals_t *s, int32_t part)
 {
     size_t i = part < 0 ? 0 : (size_t)part;
-    if (grow((void **)&s->heaps, &s->heap_cap, sizeof(*s->heaps), i) != SV_OK)
+    if (sv_grow((void **)&s->heaps, &s->heap_cap, sizeof(*s->heaps), i, 64) != SV_OK)
         return NULL;
     return &s->heaps[i];
 }
@@ -517,7 +496,7 @@ sv_err_t eng_signals_eval(eng_signals_t *s, uint32_t game, const eng_sig_game_t 
     started = !gi->pregame || now >= gi->commence_ts;
     if (started && g->open_cnt == 0)
         return SV_OK; /* nothing can open, nothing to withdraw */
-    if (grow((void **)&s->picks, &s->picks_cap, sizeof(*s->picks), g->slot_cnt) != SV_OK)
+    if (sv_grow((void **)&s->picks, &s->picks_cap, sizeof(*s->picks), g->slot_cnt, 64) != SV_OK)
         return SV_ERR_NOMEM;
 
     /* a line move makes a new signal id: the old one is withdrawn first */

@@ -3,6 +3,8 @@
  */
 #include "view.h"
 
+#include "sv_util.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,17 +59,8 @@ sv_err_t eng_view_set(eng_view_t *v, uint32_t idx, const eng_item_t *it)
     size_t need = lk + ls + le + lm + lp + it->json_len + 6;
     char *p;
 
-    if (idx >= vk->cap) {
-        size_t n = vk->cap ? vk->cap : 256;
-        view_ent_t *ents;
-        while (n <= idx)
-            n *= 2;
-        if (!(ents = realloc(vk->ents, n * sizeof(*ents))))
-            return SV_ERR_NOMEM;
-        memset(ents + vk->cap, 0, (n - vk->cap) * sizeof(*ents));
-        vk->ents = ents;
-        vk->cap = n;
-    }
+    if (sv_grow((void **)&vk->ents, &vk->cap, sizeof(*vk->ents), idx, 256) != SV_OK)
+        return SV_ERR_NOMEM;
     e = &vk->ents[idx];
     if (need > e->cap) {
         size_t n = need + need / 4 + 64;

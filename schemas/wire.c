@@ -2314,36 +2314,11 @@ static bool tx_str(msgpack_sbuffer *out, const uint8_t *p, size_t n)
  * (k <= 4: prices, lines, scores), else %.17g; always with a '.' or an exponent. */
 static bool tx_double(msgpack_sbuffer *out, double x)
 {
-    static const double p10[] = {1, 10, 100, 1000, 10000};
     char buf[40];
-    int n = 0;
+    int n = sv_fmt_decimal(x, buf);
 
-    if (fabs(x) >= 1e-4 && fabs(x) < 1e15) {
-        for (int k = 0; k <= 4; k++) {
-            double m = nearbyint(x * p10[k]);
-            if (m / p10[k] == x) {
-                char rev[24];
-                int nr = 0;
-                uint64_t u = (uint64_t)fabs(m);
-                do {
-                    rev[nr++] = (char)('0' + u % 10);
-                    u /= 10;
-                } while (u);
-                while (nr <= k)
-                    rev[nr++] = '0';
-                if (x < 0)
-                    buf[n++] = '-';
-                for (int i = nr - 1; i >= k; i--)
-                    buf[n++] = rev[i];
-                buf[n++] = '.';
-                if (k == 0)
-                    buf[n++] = '0';
-                for (int i = k - 1; i >= 0; i--)
-                    buf[n++] = rev[i];
-                return tx_put(out, buf, (size_t)n);
-            }
-        }
-    }
+    if (n > 0)
+        return tx_put(out, buf, (size_t)n);
     n = snprintf(buf, sizeof(buf), "%.17g", x);
     if (!strpbrk(buf, ".eEn"))
         n += snprintf(buf + n, sizeof(buf) - (size_t)n, ".0");

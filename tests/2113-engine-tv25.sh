@@ -13,23 +13,10 @@
 . "$(dirname "$0")/lib.sh"
 start_broker --partitions 2
 X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2113 -X kafka.session_timeout_ms=3000 -X score.ai_default=7 -X ai.model=)
-LAL='Los Angeles Lakers' BOS='Boston Celtics'
-T0=1771100000000 START=1771201800000
-produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }
 
 bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine.log"
 ENGINE=$BG_PID
-printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"scheduled"}\n' \
-    "$T0" "$LAL" "$BOS" "$START" | produce games
-printf '{"v":1,"ts":%s,"kind":"splits","event_id":"tv25","market":"spreads","side":"%s","ticket_pct":62,"money_pct":40}\n' \
-    "$T0" "$LAL" | produce context
-i=0
-for b in alpha beta gamma delta epsilon zeta eta theta; do
-    i=$((i + 1))
-    pt=5.5; [ "$b" = theta ] && pt=6.5
-    printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"%s","market":"spreads","outcomes":[{"name":"%s","price":-110,"point":-%s},{"name":"%s","price":-110,"point":%s}]}\n' \
-        $((T0 + i)) "$b" "$LAL" "$pt" "$BOS" "$pt"
-done | produce odds
+tv25_produce
 
 scores() { timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.scores.v1 -e 2>/dev/null; }
 last() { scores | jq -c -s --arg s "$1" '[.[] | select(.side == $s)] | last |
@@ -52,10 +39,10 @@ assert_files_eq "savant-top --once" "$TMP/top.exp" "$TMP/top.rows"
 # a live update: nothing to re-score
 n0=$(scores | grep -c .)
 printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"live","period":1,"clock_s":600,"home_score":12,"away_score":9}\n' \
-    $((START + 300000)) "$LAL" "$BOS" "$START" | produce games
+    $((START + 300000)) "$LAL" "$BOS" "$START" | cat_produce games
 # new splits (money now with the public): both candidates are re-scored
 printf '{"v":1,"ts":%s,"kind":"splits","event_id":"tv25","market":"spreads","side":"%s","ticket_pct":62,"money_pct":62}\n' \
-    $((T0 + 100)) "$LAL" | produce context
+    $((T0 + 100)) "$LAL" | cat_produce context
 more() { [ "$(scores | grep -c .)" -ge $((n0 + 2)) ]; }
 wait_for 30 more || fail "new splits did not re-score the candidates"
 sleep 1

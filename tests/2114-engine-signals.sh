@@ -9,9 +9,6 @@
 start_broker --partitions 2
 X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2114 -X kafka.session_timeout_ms=3000 -X score.ai_default=7
    -X ai.model= -X signal.ev_min=-0.05 -X redis.url=none)
-LAL='Los Angeles Lakers' BOS='Boston Celtics'
-T0=1771100000000 START=1771201800000
-produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }
 signals() { timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.signals.v1 -e 2>/dev/null; }
 sig_rows() { signals | jq -c '[._key, .signal_id, .rev, .state, .side, .point, .book, .price, .p_fair,
     .p_model, (.edge * 1e6 | round), .kelly, .stake_units, .scores.final, .tier, .model, .reasons[0]]'; }
@@ -19,17 +16,7 @@ count_is() { [ "$(signals | grep -c .)" -ge "$1" ]; }
 
 bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine.log"
 ENGINE=$BG_PID
-printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"scheduled"}\n' \
-    "$T0" "$LAL" "$BOS" "$START" | produce games
-printf '{"v":1,"ts":%s,"kind":"splits","event_id":"tv25","market":"spreads","side":"%s","ticket_pct":62,"money_pct":40}\n' \
-    "$T0" "$LAL" | produce context
-i=0
-for b in alpha beta gamma delta epsilon zeta eta theta; do
-    i=$((i + 1))
-    pt=5.5; [ "$b" = theta ] && pt=6.5
-    printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"%s","market":"spreads","outcomes":[{"name":"%s","price":-110,"point":-%s},{"name":"%s","price":-110,"point":%s}]}\n' \
-        $((T0 + i)) "$b" "$LAL" "$pt" "$BOS" "$pt"
-done | produce odds
+tv25_produce
 wait_for 40 count_is 1 || { tail -5 "$TMP/engine.log" >&2; fail "no signal opened"; }
 sleep 1
 id=216a20c9c27a
@@ -43,7 +30,7 @@ signals | jq -e '.reasons | length > 2 and (.[1] | startswith("stake 0.00% of ba
 
 # alpha offers the Lakers at -105: the price is a revision
 printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"alpha","market":"spreads","outcomes":[{"name":"%s","price":-105,"point":-5.5},{"name":"%s","price":-115,"point":5.5}]}\n' \
-    $((T0 + 50)) "$LAL" "$BOS" | produce odds
+    $((T0 + 50)) "$LAL" "$BOS" | cat_produce odds
 wait_for 30 count_is 2 || fail "no revision after the price change: $(sig_rows)"
 sleep 1
 assert_eq "revision 2" "[2,\"update\",\"alpha\",-105]" "$(signals | jq -c -s 'last | [.rev, .state, .book, .price]')"
@@ -62,7 +49,7 @@ assert_eq "revisions after the restart" 2 "$(signals | grep -c .)"
 
 # the game goes live: withdrawn, at the game event's time
 printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"live","period":1,"clock_s":600,"home_score":12,"away_score":9}\n' \
-    $((START + 300000)) "$LAL" "$BOS" "$START" | produce games
+    $((START + 300000)) "$LAL" "$BOS" "$START" | cat_produce games
 wait_for 30 count_is 3 || fail "the start did not withdraw the signal: $(sig_rows)"
 sleep 1
 assert_eq "revision 3" "[3,\"withdrawn\",$((START + 300000)),0,0,\"withdrawn: game started\"]" \

@@ -8,10 +8,7 @@ start_broker --partitions 2
 TOKEN=t2116-secret
 X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2116 -X kafka.session_timeout_ms=3000 -X score.ai_default=7
    -X ai.model= -X signal.ev_min=-0.05 -X redis.url=none -X "api.bootstrap_token=$TOKEN")
-LAL='Los Angeles Lakers' BOS='Boston Celtics'
-T0=1771100000000 START=1771201800000
 PY=/usr/bin/python3
-produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }
 sig_count() { [ "$(timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.signals.v1 -e 2>/dev/null | grep -c .)" -ge "$1" ]; }
 within() {
     local end=$((SECONDS + $1 * SCALE)); shift
@@ -39,20 +36,10 @@ SSEC=$BG_PID
 wait_for 20 grep -q snapshot_end "$TMP/ws.out" || fail "no snapshot for the WebSocket client: $(cat "$TMP/ws.out")"
 wait_for 20 grep -q snapshot_end "$TMP/sse.out" || fail "no snapshot for the SSE client: $(cat "$TMP/sse.out")"
 
-printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"scheduled"}\n' \
-    "$T0" "$LAL" "$BOS" "$START" | produce games
-printf '{"v":1,"ts":%s,"kind":"splits","event_id":"tv25","market":"spreads","side":"%s","ticket_pct":62,"money_pct":40}\n' \
-    "$T0" "$LAL" | produce context
-i=0
-for b in alpha beta gamma delta epsilon zeta eta theta; do
-    i=$((i + 1))
-    pt=5.5; [ "$b" = theta ] && pt=6.5
-    printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"%s","market":"spreads","outcomes":[{"name":"%s","price":-110,"point":-%s},{"name":"%s","price":-110,"point":%s}]}\n' \
-        $((T0 + i)) "$b" "$LAL" "$pt" "$BOS" "$pt"
-done | produce odds
+tv25_produce
 within 40 sig_count 1 || fail "no signal opened"
 printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"alpha","market":"spreads","outcomes":[{"name":"%s","price":-105,"point":-5.5},{"name":"%s","price":-115,"point":5.5}]}\n' \
-    $((T0 + 50)) "$LAL" "$BOS" | produce odds
+    $((T0 + 50)) "$LAL" "$BOS" | cat_produce odds
 within 30 sig_count 2 || fail "no revision 2"
 sleep 1
 
@@ -62,7 +49,7 @@ assert_eq "late snapshot" '["signal","update",2,-105] ["snapshot_end",1]' \
     "$(jq -c 'if .type == "snapshot_end" then ["snapshot_end", .count] else [.type, .data.state, .data.rev, .data.price] end' "$TMP/late" | paste -sd' ')"
 
 printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"live","period":1,"clock_s":600,"home_score":12,"away_score":9}\n' \
-    $((START + 300000)) "$LAL" "$BOS" "$START" | produce games
+    $((START + 300000)) "$LAL" "$BOS" "$START" | cat_produce games
 within 30 sig_count 3 || fail "no withdrawal"
 for p in "$WSC" "$SSEC"; do
     within 30 bash -c "! kill -0 $p 2>/dev/null" || fail "a client did not get its 4 messages: ws $(cat "$TMP/ws.out") sse $(cat "$TMP/sse.out")"

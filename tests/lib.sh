@@ -99,3 +99,26 @@ stop_redis() {
     redis-cli -p "$TREDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$TREDIS_PID" 2>/dev/null || true
     wait "$TREDIS_PID" 2>/dev/null || true
 }
+
+# cat_produce TOPIC: JSON lines on stdin to savant.TOPIC.v1 of $BROKERS (savant-cat validates).
+cat_produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }
+
+# TV25 (spec/original-scoring.md §11) as events, for the engine tests 2113-2116: the game (Lakers
+# home v Celtics, 2026-02-16T00:30Z), the spreads splits (home tickets 62 %, money 40 %) and eight
+# books' spreads (seven at Lakers -5.5, theta at -6.5: line variance 1.0, 7 books at the modal
+# line), all at -110.
+LAL='Los Angeles Lakers' BOS='Boston Celtics'
+T0=1771100000000 START=1771201800000
+tv25_produce() {
+    local i=0 b pt
+    printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"scheduled"}\n' \
+        "$T0" "$LAL" "$BOS" "$START" | cat_produce games
+    printf '{"v":1,"ts":%s,"kind":"splits","event_id":"tv25","market":"spreads","side":"%s","ticket_pct":62,"money_pct":40}\n' \
+        "$T0" "$LAL" | cat_produce context
+    for b in alpha beta gamma delta epsilon zeta eta theta; do
+        i=$((i + 1))
+        pt=5.5; [ "$b" = theta ] && pt=6.5
+        printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","book":"%s","market":"spreads","outcomes":[{"name":"%s","price":-110,"point":-%s},{"name":"%s","price":-110,"point":%s}]}\n' \
+            $((T0 + i)) "$b" "$LAL" "$pt" "$BOS" "$pt"
+    done | cat_produce odds
+}

@@ -5,6 +5,8 @@
  */
 #include "pynum.h"
 
+#include "sv_util.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,36 +57,13 @@ char *eng_py_repr(double x, char *buf, size_t size)
         snprintf(buf, size, "%s", signbit(x) ? "-0.0" : "0.0");
         return buf;
     }
-    /* Fast path for the lines and scores the scoring prints: x = m / 10^k exactly (k <= 4,
-     * 1e-4 <= |x| < 1e15). Then "m with k decimals" reads back to x, and no shorter string
-     * does (a shorter one is an m' / 10^k' with k' < k, tried first), which is Python's repr. */
-    if (fabs(x) >= 1e-4 && fabs(x) < 1e15) {
-        for (int k = 0; k <= 4; k++) {
-            double m = nearbyint(x * p10[k]);
-            if (m / p10[k] == x) {
-                char rev[24];
-                int nr = 0, o = 0;
-                uint64_t u = (uint64_t)fabs(m);
-                char out[40];
-                do {
-                    rev[nr++] = (char)('0' + u % 10);
-                    u /= 10;
-                } while (u);
-                while (nr <= k) /* at least one digit before the point */
-                    rev[nr++] = '0';
-                if (x < 0)
-                    out[o++] = '-';
-                for (int i = nr - 1; i >= k; i--)
-                    out[o++] = rev[i];
-                out[o++] = '.';
-                if (k == 0)
-                    out[o++] = '0';
-                for (int i = k - 1; i >= 0; i--)
-                    out[o++] = rev[i];
-                out[o] = '\0';
-                snprintf(buf, size, "%s", out);
-                return buf;
-            }
+    { /* fast path for the lines and scores the scoring prints (m / 10^k exactly) */
+        char out[SV_DECIMAL_MAX + 1];
+        int n = sv_fmt_decimal(x, out);
+        if (n > 0) {
+            out[n] = '\0';
+            snprintf(buf, size, "%s", out);
+            return buf;
         }
     }
     /* shortest precision that reads back to the same double */

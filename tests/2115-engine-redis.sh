@@ -4,8 +4,8 @@
 # savant.signals.v1), the open signal is in the live set of its sport. Then Redis is stopped; the
 # engine keeps emitting (a price revision, the withdrawal at the start, the final) and counts the
 # failure; Redis comes back empty on the same port, the engine rewrites it, and the keys are again
-# exactly the engine's state: the signal withdrawn, the live set empty, every key of the finished
-# game with a TTL of at most redis.ttl_final_s.
+# exactly the engine's state (ops/cache-check): the signal withdrawn, the live set empty, every
+# key of the finished game with a TTL of at most redis.ttl_final_s.
 . "$(dirname "$0")/lib.sh"
 start_broker --partitions 2
 start_redis
@@ -24,33 +24,14 @@ HTTP=$(sed -n 's/.*event=started.* http=\([0-9]*\).*/\1/p' "$TMP/engine.log")
 tv25_produce
 ID=216a20c9c27a
 
-# The engine's state, from its own output: the latest event per key, as sorted JSON.
-expected() { # -> $TMP/want: "KEY<TAB>JSON" lines, sorted
-    consume scores | jq -c -S 'del(._topic, ._partition, ._offset, ._key) |
-        ["sv:score:" + ([.event_id, .market, .side, (.player // ""), (if .point == null then "" else (.point | tostring) end)] | join("|")), .]' |
-        jq -r -s 'group_by(.[0]) | map(last) | .[] | "\(.[0])\t\(.[1] | tojson)"' >"$TMP/want.scores"
-    consume signals | jq -c -S 'del(._topic, ._partition, ._offset, ._key) | ["sv:signal:" + .signal_id, .]' |
-        jq -r -s 'group_by(.[0]) | map(max_by(.[1].rev)) | .[] | "\(.[0])\t\(.[1] | tojson)"' >"$TMP/want.signals"
-    sort "$TMP/want.scores" "$TMP/want.signals" >"$TMP/want"
-}
-actual() { # -> $TMP/got: the same from Redis (score and signal keys)
-    : >"$TMP/got"
-    { rcli --scan --pattern 'sv:score:*'; rcli --scan --pattern 'sv:signal:*'; } | while IFS= read -r k; do
-        printf '%s\t%s\n' "$k" "$(rcli get "$k" | jq -c -S .)" >>"$TMP/got"
-    done
-    sort -o "$TMP/got" "$TMP/got"
-}
-same() { expected; actual; cmp -s "$TMP/want" "$TMP/got"; }
-# within SECONDS CMD...: retry a slow CMD (it reads topics) until it succeeds or time runs out
-within() {
-    local end=$((SECONDS + $1 * SCALE)); shift
-    until "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.5; done
-}
+# Redis holds the engine's state: ops/cache-check compares every score and signal key with the
+# latest events of savant.scores.v1 and savant.signals.v1
+same() { SAVANT_BIN_DIR="$BIN" "$ROOT/ops/cache-check" -b "$BROKERS" -r "redis://127.0.0.1:$P/0" -p sv: >"$TMP/check" 2>&1; }
 sig_count() { [ "$(consume signals | grep -c .)" -ge "$1" ]; }
 
 within 40 sig_count 1 || { tail -5 "$TMP/engine.log" >&2; fail "no signal opened"; }
-within 20 same || { diff "$TMP/want" "$TMP/got" >&2; fail "Redis does not hold the engine's latest events"; }
-assert_eq "score keys" 2 "$(grep -c '^sv:score:' "$TMP/got")"
+within 20 same || { cat "$TMP/check" >&2; fail "Redis does not hold the engine's latest events"; }
+assert_eq "cache-check" "cache-check: 3 keys (2 scores, 1 signals): Redis holds the engine's state" "$(cat "$TMP/check")"
 assert_eq "the live set" "$ID 7.4236200000000006" "$(rcli zrange sv:signals:live:nba 0 -1 withscores | paste -sd' ')"
 assert_eq "the market key" '["tv25","spreads",8,7]' \
     "$(rcli get 'sv:market:tv25|spreads|' | jq -c '[.event_id, .market, (.quotes | length), .modal_books]')"
@@ -75,7 +56,8 @@ wait_for 20 redis_down || fail "the outage is not counted: up=$(metric savant_re
 
 # Redis is back, empty: the engine rewrites its state
 start_redis "$P"
-within 30 same || { diff "$TMP/want" "$TMP/got" >&2; fail "after the outage Redis does not hold the engine's state"; }
+within 30 same || { cat "$TMP/check" >&2; fail "after the outage Redis does not hold the engine's state"; }
+assert_eq "cache-check after the outage" "cache-check: 3 keys (2 scores, 1 signals): Redis holds the engine's state" "$(cat "$TMP/check")"
 assert_eq "the signal in Redis" "[3,\"withdrawn\"]" "$(rcli get "sv:signal:$ID" | jq -c '[.rev, .state]')"
 assert_eq "the live set after the withdrawal" 0 "$(rcli zcard sv:signals:live:nba)"
 for k in "sv:signal:$ID" 'sv:market:tv25|spreads|' 'sv:score:tv25|spreads|Boston Celtics||5.5' sv:event:tv25:keys; do
@@ -83,6 +65,11 @@ for k in "sv:signal:$ID" 'sv:market:tv25|spreads|' 'sv:score:tv25|spreads|Boston
     [ "$t" -gt 0 ] && [ "$t" -le 3600 ] || fail "$k of the finished game has TTL $t, want 1..3600"
 done
 [ "$(metric savant_redis_rewrites_total)" -ge 2 ] || fail "no rewrite counted: $(metric savant_redis_rewrites_total)"
+# and it notices a difference: one value changed behind the engine's back
+rcli set "sv:signal:$ID" '{"rev":99}' >/dev/null
+set +e; SAVANT_BIN_DIR="$BIN" "$ROOT/ops/cache-check" -b "$BROKERS" -r "redis://127.0.0.1:$P/0" -p sv: >/dev/null 2>"$TMP/check"; rc=$?; set -e
+assert_eq "cache-check exit status on a difference" 1 "$rc"
+assert_eq "cache-check summary" "cache-check: 3 keys expected: 0 missing, 0 not in the engine's output, 1 with another value" "$(tail -1 "$TMP/check")"
 
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
 assert_eq "engine exit status" 0 "$rc"

@@ -10,10 +10,6 @@ X=(-X "kafka.brokers=$BROKERS" -X kafka.group=t2116 -X kafka.session_timeout_ms=
    -X ai.model= -X signal.ev_min=-0.05 -X redis.url=none -X "api.bootstrap_token=$TOKEN")
 PY=/usr/bin/python3
 sig_count() { [ "$(timeout 20 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.signals.v1 -e 2>/dev/null | grep -c .)" -ge "$1" ]; }
-within() {
-    local end=$((SECONDS + $1 * SCALE)); shift
-    until "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.3; done
-}
 
 bg "$BIN/savant-engine" "${X[@]}" 2>"$TMP/engine.log"
 ENGINE=$BG_PID

@@ -35,6 +35,13 @@ wait_for() {
     return 1
 }
 
+# within SECONDS CMD...: like wait_for, for a slow CMD (one that reads a topic): retried every
+# 0.3 s until it succeeds or SECONDS (scaled) of wall time have passed.
+within() {
+    local end=$((SECONDS + $1 * SCALE)); shift
+    until "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.3; done
+}
+
 # start_broker [ARGS...]: savant-broker with a bootstrap file; sets $BROKERS and $BROKER_PID.
 start_broker() {
     rm -f "$TMP/bootstrap"

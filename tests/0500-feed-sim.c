@@ -98,7 +98,8 @@ static int run_init(sim_run_t *r)
 
 static void run_release(sim_run_t *r)
 {
-    msgpack_sbuffer_destroy(&r->sbuf);
+    if (r->recs) /* run_init() ran */
+        msgpack_sbuffer_destroy(&r->sbuf);
     free(r->recs);
     r->recs = NULL;
 }
@@ -121,7 +122,7 @@ int test_0500_sim_determinism(void)
 {
     feed_sim_conf_t c;
     feed_stats_t st;
-    sim_run_t a, b, d;
+    sim_run_t a = {0}, b = {0}, d = {0};
     char e[256];
     T_BEGIN;
     T_ASSERT(run_init(&a) == 0 && run_init(&b) == 0 && run_init(&d) == 0);
@@ -136,10 +137,11 @@ int test_0500_sim_determinism(void)
     c.seed = 4;
     T_ASSERT_INT(run_sim(&c, &d, &st, e, sizeof(e)), ==, SV_OK);
     T_ASSERT(d.sbuf.size != a.sbuf.size || memcmp(a.sbuf.data, d.sbuf.data, a.sbuf.size) != 0);
-    T_END;
+end:
     run_release(&a);
     run_release(&b);
     run_release(&d);
+    return t_rc_;
 }
 
 /*
@@ -157,7 +159,7 @@ int test_0501_sim_counts(void)
 {
     feed_sim_conf_t c;
     feed_stats_t st;
-    sim_run_t r;
+    sim_run_t r = {0};
     char e[256];
     long odds = 0, games = 0, ctx = 0, susp = 0;
     T_BEGIN;
@@ -197,8 +199,9 @@ int test_0501_sim_counts(void)
     T_ASSERT_INT(st.odds, ==, 54);
     T_ASSERT_INT(st.games, ==, 36);
     T_ASSERT_INT(st.context, ==, 6);
-    T_END;
+end:
     run_release(&r);
+    return t_rc_;
 }
 
 /* Every game goes scheduled -> live (scores never falling) -> final with the truth file's score. */
@@ -207,7 +210,7 @@ int test_0502_sim_truth(void)
 {
     feed_sim_conf_t c;
     feed_stats_t st;
-    sim_run_t r;
+    sim_run_t r = {0};
     char e[256], path[] = "/tmp/savant-0502-XXXXXX";
     json_t *lines[64];
     size_t nl = 0;
@@ -282,7 +285,9 @@ int test_0502_sim_truth(void)
         T_ASSERT_INT(final, ==, 1);
         T_ASSERT(live >= 10);
     }
-    T_END;
+end:
+    run_release(&r);
+    return t_rc_;
     for (size_t k = 0; k < nl; k++)
         json_decref(lines[k]);
     if (fp)
@@ -297,7 +302,7 @@ int test_0503_sim_steam(void)
 {
     feed_sim_conf_t c;
     feed_stats_t st;
-    sim_run_t r;
+    sim_run_t r = {0};
     char e[256];
     long sharp_moves = 0, followed = 0;
     T_BEGIN;
@@ -345,8 +350,9 @@ int test_0503_sim_steam(void)
     T_ASSERT(sharp_moves >= 16);
     if (followed * 10 < sharp_moves * 8) /* at least 80% of them are followed */
         T_FAILF("%ld of %ld sharp moves followed", followed, sharp_moves);
-    T_END;
+end:
     run_release(&r);
+    return t_rc_;
 }
 
 /* --events N stops after exactly N events, a prefix of the full run; --follow opens new slates
@@ -356,7 +362,7 @@ int test_0504_sim_events_follow(void)
 {
     feed_sim_conf_t c;
     feed_stats_t st;
-    sim_run_t full, part, fol, stop;
+    sim_run_t full = {0}, part = {0}, fol = {0}, stop = {0};
     char e[256];
     bool slate2 = false;
     T_BEGIN;
@@ -392,11 +398,12 @@ int test_0504_sim_events_follow(void)
     stop.stop_after = 10;
     T_ASSERT_INT(run_sim(&c, &stop, &st, e, sizeof(e)), ==, SV_ERR_FAIL);
     T_ASSERT_INT(st.emitted, ==, 9);
-    T_END;
+end:
     run_release(&full);
     run_release(&part);
     run_release(&fol);
     run_release(&stop);
+    return t_rc_;
 }
 
 /* Bad settings are usage errors naming the setting; nothing is emitted. */
@@ -405,7 +412,7 @@ int test_0505_sim_bad_conf(void)
 {
     feed_sim_conf_t c;
     feed_stats_t st;
-    sim_run_t r;
+    sim_run_t r = {0};
     char e[256];
     T_BEGIN;
     T_ASSERT(run_init(&r) == 0);
@@ -429,6 +436,7 @@ int test_0505_sim_bad_conf(void)
     T_ASSERT_INT(run_sim(&c, &r, &st, e, sizeof(e)), ==, SV_ERR_IO);
     T_ASSERT_CONTAINS(e, "truth: cannot open '/nonexistent-dir/truth.jsonl'");
     T_ASSERT_INT(r.n, ==, 0);
-    T_END;
+end:
     run_release(&r);
+    return t_rc_;
 }

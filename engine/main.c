@@ -79,7 +79,6 @@ typedef struct eng {
     eng_score_t res;                     /* the full scoring result of score */
     eng_why_t why;                       /* reasons, when a signal is emitted */
     eng_signals_t *signals;              /* the signal rules (engine/signals.h) */
-    eng_sig_rec_t sig_rec;               /* scratch: a candidate as the rules see it */
     eng_pub_t *pub;                      /* items for the cache and push (engine/publish.h) */
     struct event *flush_ev;              /* once per loop turn: eng_pub_flush() */
     bool flush_armed;                    /* flush_ev is active */
@@ -234,9 +233,18 @@ static void eng_touch_game(eng_t *e, uint32_t gi)
 /* Tells the signal rules the latest score of candidate i of mk (in e->score and e->res). */
 static void eng_note_signal(eng_t *e, const eng_market_t *mk, size_t i, bool scored)
 {
-    eng_sig_rec_t *r = &e->sig_rec;
+    uint32_t slot = mk->idx * ENG_OUTCOMES_MAX + (uint32_t)i;
+    const eng_game_t *g = eng_state_game_at(e->state, mk->game);
     const wire_score_t *sc = &e->score;
+    eng_sig_rec_t *r;
 
+    /* the rules read the record only of a game that is still to start, or of an open signal
+     * (a game becoming known re-scores all its candidates, so nothing goes stale) */
+    if (!(g && g->known && g->status == WIRE_GAME_SCHEDULED) &&
+        !eng_signals_is_open(e->signals, slot))
+        return;
+    if (!(r = eng_signals_rec(e->signals, mk->game, slot)))
+        return eng_nomem(e, "signals");
     r->cand = sc->cand;
     sv_strlcpy(r->book, sc->best_book, sizeof(r->book));
     r->price = sc->best_price;
@@ -256,9 +264,6 @@ static void eng_note_signal(eng_t *e, const eng_market_t *mk, size_t i, bool sco
     r->confluence = scored ? sc->confluence : WIRE_CONF_DIVERGENT;
     r->prop = mk->has_player;
     sv_strlcpy(r->model, sc->present & WIRE_SCORE_HAS_MODEL ? sc->model : "", sizeof(r->model));
-    if (eng_signals_note(e->signals, mk->game, mk->idx * ENG_OUTCOMES_MAX + (uint32_t)i, r) !=
-        SV_OK)
-        eng_nomem(e, "signals");
 }
 
 /* A signal revision from the rules: the scoring's reasons are added, then it goes to

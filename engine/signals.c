@@ -138,11 +138,19 @@ static sv_err_t slot_attach(eng_signals_t *s, uint32_t game, uint32_t slot)
     return SV_OK;
 }
 
-sv_err_t eng_signals_note(eng_signals_t *s, uint32_t game, uint32_t slot, const eng_sig_rec_t *rec)
+eng_sig_rec_t *eng_signals_rec(eng_signals_t *s, uint32_t game, uint32_t slot)
 {
     if (!(slot < s->slot_cap && s->slots[slot].used) && slot_attach(s, game, slot) != SV_OK)
+        return NULL;
+    return &s->slots[slot].rec;
+}
+
+sv_err_t eng_signals_note(eng_signals_t *s, uint32_t game, uint32_t slot, const eng_sig_rec_t *rec)
+{
+    eng_sig_rec_t *r = eng_signals_rec(s, game, slot);
+    if (!r)
         return SV_ERR_NOMEM;
-    s->slots[slot].rec = *rec;
+    *r = *rec;
     return SV_OK;
 }
 

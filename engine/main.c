@@ -35,7 +35,6 @@
 #include "market.h"
 #include "publish.h"
 #include "push.h"
-#include "scoring/caltime.h"
 #include "signals.h"
 #include "sv_util.h"
 #include "wire.h"
@@ -83,11 +82,6 @@ typedef struct eng {
     struct event *flush_ev;              /* once per loop turn: eng_pub_flush() */
     bool flush_armed;                    /* flush_ev is active */
     unsigned long long flush_cnt;        /* loop turns that published something */
-    int64_t *part_now;                   /* per input partition: latest event time seen there */
-    size_t part_now_cap;
-    uint32_t *touched;                   /* games whose candidates this input re-scored */
-    uint8_t *touched_flag;               /* per game index: in touched */
-    size_t touched_cnt, touched_cap, touched_flag_cap;
     unsigned long long signal_cnt;       /* signal revisions emitted */
     eng_http_t *http;                    /* the HTTP port (engine/http.h) */
     eng_push_t *push;                    /* WebSocket/SSE subscribers (engine/push.h) */
@@ -216,56 +210,6 @@ static void eng_nomem(eng_t *e, const char *what)
     event_base_loopbreak(e->base);
 }
 
-/* Remembers that game index gi had candidates re-scored by this input. */
-static void eng_touch_game(eng_t *e, uint32_t gi)
-{
-    if (sv_grow((void **)&e->touched_flag, &e->touched_flag_cap, 1, gi, 1024) != SV_OK)
-        return eng_nomem(e, "touched");
-    if (e->touched_flag[gi])
-        return;
-    if (sv_grow((void **)&e->touched, &e->touched_cap, sizeof(*e->touched), e->touched_cnt,
-                256) != SV_OK)
-        return eng_nomem(e, "touched");
-    e->touched_flag[gi] = 1;
-    e->touched[e->touched_cnt++] = gi;
-}
-
-/* Tells the signal rules the latest score of candidate i of mk (in e->score and e->res). */
-static void eng_note_signal(eng_t *e, const eng_market_t *mk, size_t i, bool scored)
-{
-    uint32_t slot = mk->idx * ENG_OUTCOMES_MAX + (uint32_t)i;
-    const eng_game_t *g = eng_state_game_at(e->state, mk->game);
-    const wire_score_t *sc = &e->score;
-    eng_sig_rec_t *r;
-
-    /* the rules read the record only of a game that is still to start, or of an open signal
-     * (a game becoming known re-scores all its candidates, so nothing goes stale) */
-    if (!(g && g->known && g->status == WIRE_GAME_SCHEDULED) &&
-        !eng_signals_is_open(e->signals, slot))
-        return;
-    if (!(r = eng_signals_rec(e->signals, mk->game, slot)))
-        return eng_nomem(e, "signals");
-    r->cand = sc->cand;
-    sv_strlcpy(r->book, sc->best_book, sizeof(r->book));
-    r->price = sc->best_price;
-    r->dec = sc->books > 0 ? sc->best_decimal : 0.0;
-    r->books = mk->has_modal ? sc->books : 0;
-    r->p_fair = sc->p_fair;
-    r->has_p_model = (sc->present & WIRE_SCORE_HAS_P_MODEL) != 0;
-    r->p_model = r->has_p_model ? sc->p_model : 0.0;
-    r->scored = scored && (sc->present & WIRE_SCORE_HAS_TIER);
-    r->ai = scored ? e->res.ai : 0.0;
-    r->research = scored ? e->res.research : 0.0;
-    r->esoteric = scored ? e->res.esoteric : 0.0;
-    r->jarvis = scored ? e->res.jarvis : 0.0;
-    r->base = scored ? e->res.base : 0.0;
-    r->final = scored ? sc->final : 0.0;
-    r->tier = scored ? sc->tier : WIRE_TIER_PASS;
-    r->confluence = scored ? sc->confluence : WIRE_CONF_DIVERGENT;
-    r->prop = mk->has_player;
-    sv_strlcpy(r->model, sc->present & WIRE_SCORE_HAS_MODEL ? sc->model : "", sizeof(r->model));
-}
-
 /* A signal revision from the rules: the scoring's reasons are added, then it goes to
  * savant.signals.v1 (key event_id) and to the cache and push. */
 static void eng_on_signal_rev(void *arg, uint32_t slot, wire_signal_t *sig)
@@ -298,40 +242,11 @@ static void eng_on_signal_rev(void *arg, uint32_t slot, wire_signal_t *sig)
         eng_nomem(e, "publish");
 }
 
-/* After an input of partition part: the rules re-decide the games it touched, then event time
- * of that partition moves on (signals.h: time passes per partition). */
+/* After an input of partition part: the rules re-decide the games it touched, and event time of
+ * that partition moves on (signals.h: time passes per partition); then a flush is due. */
 static void eng_decide(eng_t *e, int32_t part, int64_t ts)
 {
-    size_t pi = part < 0 ? 0 : (size_t)part;
-    char date[16];
-    int64_t now;
-
-    if (sv_grow((void **)&e->part_now, &e->part_now_cap, sizeof(*e->part_now), pi, 64) != SV_OK)
-        return eng_nomem(e, "partitions");
-    if (ts > e->part_now[pi])
-        e->part_now[pi] = ts;
-    now = e->part_now[pi];
-    for (size_t n = 0; n < e->touched_cnt; n++) {
-        const eng_game_t *g = eng_state_game_at(e->state, e->touched[n]);
-        eng_sig_game_t sg;
-        eng_dt_t dt;
-
-        e->touched_flag[e->touched[n]] = 0;
-        sg.pregame = g->known && g->status == WIRE_GAME_SCHEDULED;
-        date[0] = '\0';
-        if (sg.pregame && ts < g->commence_ts) { /* the date is read only before the start */
-            eng_cal_from_ms(g->commence_ts, &dt);
-            snprintf(date, sizeof(date), "%04d-%02d-%02d", dt.year % 10000, dt.month, dt.day);
-        }
-        sg.sport = g->known ? g->sport : "";
-        sg.date = date;
-        sg.commence_ts = g->commence_ts;
-        sg.part = part;
-        if (eng_signals_eval(e->signals, e->touched[n], &sg, ts) != SV_OK)
-            eng_nomem(e, "signals");
-    }
-    e->touched_cnt = 0;
-    if (eng_signals_advance(e->signals, part, now) != SV_OK)
+    if (eng_signals_decide(e->signals, e->state, part, ts) != SV_OK)
         eng_nomem(e, "signals");
     if (!e->flush_armed && eng_pub_pending(e->pub)) {
         e->flush_armed = true;
@@ -367,11 +282,14 @@ static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
             eng_emit(e, e->scores_topic, key, e->score.ts);
             e->score_cnt++;
         }
-        eng_note_signal(e, mk, i, scored);
+        if (eng_signals_note_score(e->signals, e->state, mk, i, &e->score, &e->res, scored) !=
+            SV_OK)
+            eng_nomem(e, "signals");
         if (eng_pub_score_dirty(e->pub, mk, i) != SV_OK)
             eng_nomem(e, "publish");
     }
-    eng_touch_game(e, mk->game);
+    if (eng_signals_touch(e->signals, mk->game) != SV_OK) /* also with no candidate */
+        eng_nomem(e, "signals");
 }
 
 /* Whether market.sports lists sport (an entry ending in '*' matches a prefix). */
@@ -435,7 +353,9 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     if (rc == SV_OK) {
         eng_ai_on_game(e->ai, &e->in.game);
         if (g && g->market_cnt > 0) /* the rules re-decide it: it may have started or ended */
-            eng_touch_game(e, eng_state_game_market(e->state, g, 0)->game);
+            if (eng_signals_touch(e->signals, eng_state_game_market(e->state, g, 0)->game) !=
+                SV_OK)
+                eng_nomem(e, "signals");
         if (g && g->known && g->status != WIRE_GAME_SCHEDULED && g->status != WIRE_GAME_LIVE &&
             eng_pub_game_dirty(e->pub, g) != SV_OK) /* ended: its items get the TTL */
             eng_nomem(e, "publish");
@@ -1069,9 +989,6 @@ out:
     eng_cands_free(e.cands);
     eng_ai_free(e.ai);
     eng_state_free(e.state);
-    free(e.touched);
-    free(e.touched_flag);
-    free(e.part_now);
     free(e.said);
     msgpack_sbuffer_destroy(&e.sbuf);
     return e.rc;

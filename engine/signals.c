@@ -13,6 +13,7 @@
 
 #include "cfg.h"
 #include "quant.h"
+#include "scoring/caltime.h"
 #include "scoring/filters.h"
 #include "scoring/final.h"
 #include "sv_util.h"
@@ -64,6 +65,11 @@ struct eng_signals {
     sig_heap_t *heaps;         /* per partition */
     size_t heap_cap;
     eng_pick_t *picks;         /* scratch for one game's eligible candidates */
+    uint32_t *touched;         /* games touched by the current input */
+    uint8_t *touched_flag;     /* per game index: in touched */
+    size_t touched_cnt, touched_cap, touched_flag_cap;
+    int64_t *part_now;         /* per partition: the latest event time it carried */
+    size_t part_now_cap;
     size_t picks_cap;
     wire_signal_t sig;         /* the revision being emitted */
     eng_signals_stats_t stats;
@@ -109,6 +115,9 @@ void eng_signals_free(eng_signals_t *s)
         free(s->heaps[i].ent);
     free(s->heaps);
     free(s->picks);
+    free(s->touched);
+    free(s->touched_flag);
+    free(s->part_now);
     free(s);
 }
 
@@ -232,6 +241,100 @@ sv_err_t eng_signals_recover_end(eng_signals_t *s)
         }
     }
     return SV_OK;
+}
+
+void eng_sig_rec_fill(eng_sig_rec_t *r, const wire_score_t *sc, const eng_score_t *res,
+                      bool scored, bool priced, bool prop)
+{
+    r->cand = sc->cand;
+    sv_strlcpy(r->book, sc->best_book, sizeof(r->book));
+    r->price = sc->best_price;
+    r->dec = sc->books > 0 ? sc->best_decimal : 0.0;
+    r->books = priced ? sc->books : 0;
+    r->p_fair = sc->p_fair;
+    r->has_p_model = (sc->present & WIRE_SCORE_HAS_P_MODEL) != 0;
+    r->p_model = r->has_p_model ? sc->p_model : 0.0;
+    scored = scored && res && (sc->present & WIRE_SCORE_HAS_TIER);
+    r->scored = scored;
+    r->ai = scored ? res->ai : 0.0;
+    r->research = scored ? res->research : 0.0;
+    r->esoteric = scored ? res->esoteric : 0.0;
+    r->jarvis = scored ? res->jarvis : 0.0;
+    r->base = scored ? res->base : 0.0;
+    r->final = scored ? sc->final : 0.0;
+    r->tier = scored ? sc->tier : WIRE_TIER_PASS;
+    r->confluence = scored ? sc->confluence : WIRE_CONF_DIVERGENT;
+    r->prop = prop;
+    sv_strlcpy(r->model, sc->present & WIRE_SCORE_HAS_MODEL ? sc->model : "", sizeof(r->model));
+}
+
+sv_err_t eng_signals_eval_game(eng_signals_t *s, uint32_t gi, const eng_game_t *g, int32_t part,
+                               int64_t ts)
+{
+    eng_sig_game_t sg;
+    char date[16] = "";
+
+    sg.pregame = g->known && g->status == WIRE_GAME_SCHEDULED;
+    if (sg.pregame && ts < g->commence_ts) { /* the date is read only before the start */
+        eng_dt_t dt;
+        eng_cal_from_ms(g->commence_ts, &dt);
+        snprintf(date, sizeof(date), "%04d-%02d-%02d", dt.year % 10000, dt.month, dt.day);
+    }
+    sg.sport = g->known ? g->sport : "";
+    sg.date = date;
+    sg.commence_ts = g->commence_ts;
+    sg.part = part;
+    return eng_signals_eval(s, gi, &sg, ts);
+}
+
+sv_err_t eng_signals_note_score(eng_signals_t *s, const eng_state_t *st, const eng_market_t *mk,
+                                size_t i, const wire_score_t *sc, const eng_score_t *res,
+                                bool scored)
+{
+    uint32_t slot = mk->idx * ENG_OUTCOMES_MAX + (uint32_t)i;
+    const eng_game_t *g = eng_state_game_at(st, mk->game);
+    eng_sig_rec_t *r;
+
+    if ((g && g->known && g->status == WIRE_GAME_SCHEDULED) || eng_signals_is_open(s, slot)) {
+        if (!(r = eng_signals_rec(s, mk->game, slot)))
+            return SV_ERR_NOMEM;
+        eng_sig_rec_fill(r, sc, res, scored, mk->has_modal, mk->has_player);
+    }
+    return eng_signals_touch(s, mk->game);
+}
+
+sv_err_t eng_signals_touch(eng_signals_t *s, uint32_t gi)
+{
+    if (sv_grow((void **)&s->touched_flag, &s->touched_flag_cap, 1, gi, 1024) != SV_OK)
+        return SV_ERR_NOMEM;
+    if (s->touched_flag[gi])
+        return SV_OK;
+    if (sv_grow((void **)&s->touched, &s->touched_cap, sizeof(*s->touched), s->touched_cnt,
+                256) != SV_OK)
+        return SV_ERR_NOMEM;
+    s->touched_flag[gi] = 1;
+    s->touched[s->touched_cnt++] = gi;
+    return SV_OK;
+}
+
+sv_err_t eng_signals_decide(eng_signals_t *s, const eng_state_t *st, int32_t part, int64_t ts)
+{
+    size_t pi = part < 0 ? 0 : (size_t)part;
+    sv_err_t rc = SV_OK;
+
+    for (size_t n = 0; n < s->touched_cnt; n++) {
+        const eng_game_t *g = eng_state_game_at(st, s->touched[n]);
+        s->touched_flag[s->touched[n]] = 0;
+        if (g && rc == SV_OK)
+            rc = eng_signals_eval_game(s, s->touched[n], g, part, ts);
+    }
+    s->touched_cnt = 0;
+    if (rc != SV_OK ||
+        sv_grow((void **)&s->part_now, &s->part_now_cap, sizeof(*s->part_now), pi, 64) != SV_OK)
+        return SV_ERR_NOMEM;
+    if (ts > s->part_now[pi])
+        s->part_now[pi] = ts;
+    return eng_signals_advance(s, part, s->part_now[pi]);
 }
 
 bool eng_signals_is_open(const eng_signals_t *s, uint32_t slot)

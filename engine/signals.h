@@ -45,6 +45,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "market.h"
+#include "scoring/score.h"
 #include "sv_err.h"
 #include "wire.h"
 
@@ -152,6 +154,44 @@ sv_err_t eng_signals_recover_said(eng_signals_t *s, uint32_t game, uint32_t slot
 
 /** @brief Recovery, step 3: recount the open signals and the start heaps. */
 sv_err_t eng_signals_recover_end(eng_signals_t *s);
+
+/**
+ * @brief Fill r from a candidate's score event sc and, when scored, the scoring result res (BASE
+ *        and the engine scores); priced: its market has a modal line (else suspended).
+ */
+void eng_sig_rec_fill(eng_sig_rec_t *r, const wire_score_t *sc, const eng_score_t *res,
+                      bool scored, bool priced, bool prop);
+
+/**
+ * @brief eng_signals_eval() for game g of the state (its index gi), as of the event time ts of
+ *        the input that touched it, arriving on partition part: pre-game means known, status
+ *        scheduled and ts before the start; the date is the start's UTC date.
+ */
+sv_err_t eng_signals_eval_game(eng_signals_t *s, uint32_t gi, const eng_game_t *g, int32_t part,
+                               int64_t ts);
+
+/**
+ * @brief Candidate i of mk was just scored (sc, and res when scored): note it (slot mk->idx × 4
+ *        + i, in place) and touch its game. A game that is not known and scheduled is not noted
+ *        unless the slot has an open signal (nothing reads it; a game becoming known re-scores
+ *        every candidate of it).
+ * @returns SV_OK, SV_ERR_NOMEM
+ */
+sv_err_t eng_signals_note_score(eng_signals_t *s, const eng_state_t *st, const eng_market_t *mk,
+                                size_t i, const wire_score_t *sc, const eng_score_t *res,
+                                bool scored);
+
+/** @brief Game gi had candidates re-scored by the current input (eng_signals_decide()). */
+sv_err_t eng_signals_touch(eng_signals_t *s, uint32_t gi);
+
+/**
+ * @brief After an input of partition part with event time ts: re-decide every game touched
+ *        since the last call (eng_signals_eval_game() on st's game), then move the partition's
+ *        clock to the latest event time it has carried and withdraw what started
+ *        (eng_signals_advance()).
+ * @returns SV_OK, SV_ERR_NOMEM
+ */
+sv_err_t eng_signals_decide(eng_signals_t *s, const eng_state_t *st, int32_t part, int64_t ts);
 
 /** @brief Whether the slot has an open signal. */
 bool eng_signals_is_open(const eng_signals_t *s, uint32_t slot);

@@ -3,8 +3,11 @@
  */
 #include "ai.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ml/elo.h"
 #include "ml/features.h"
@@ -129,4 +132,28 @@ double eng_ai_score(double p_model, double p_fair)
     double a = 5.0 + 50.0 * (p_model - p_fair);
 
     return a < 0.0 ? 0.0 : a > 10.0 ? 10.0 : a;
+}
+
+void eng_ai_model_path(const char *cfg_path, char *out, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t n;
+    int w;
+
+    snprintf(out, size, "%s", cfg_path);
+    if (!*cfg_path || cfg_path[0] == '/' || access(cfg_path, R_OK) == 0)
+        return;
+    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) { /* strip the binary's name, then bin/ */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return;
+        *slash = '\0';
+    }
+    w = snprintf(out, size, "%s/%s", exe, cfg_path);
+    if (w < 0 || (size_t)w >= size || access(out, R_OK) != 0)
+        snprintf(out, size, "%s", cfg_path); /* report the configured path */
 }

@@ -40,6 +40,14 @@ void eng_ai_free(eng_ai_t *ai);
 const char *eng_ai_model_id(const eng_ai_t *ai);
 
 /**
+ * @brief Where the model file of config key ai.model is: a relative path is tried from the
+ *        working directory, then from the install root (the directory above the one holding
+ *        the running binary, i.e. the source tree for bin/); out gets the configured path when
+ *        neither has it (so an error names it). "" stays "" (no model).
+ */
+void eng_ai_model_path(const char *cfg_path, char *out, size_t size);
+
+/**
  * @brief Advance every candidate of mk by one step (after eng_state_apply_odds() accepted an
  *        event at event time ts). Also while replaying, so recovered state matches.
  */

@@ -403,31 +403,6 @@ static sv_err_t eng_on_click(eng_t *e, const rd_kafka_message_t *m, wire_err_t *
     return SV_OK;
 }
 
-/* ai.model: a relative path is tried from the working directory, then from the install root
- * (the directory above the one holding this binary, i.e. the source tree for bin/). */
-static void eng_model_path(const char *cfg_path, char *out, size_t size)
-{
-    char exe[PATH_MAX];
-    ssize_t n;
-
-    snprintf(out, size, "%s", cfg_path);
-    if (!*cfg_path || cfg_path[0] == '/' || access(cfg_path, R_OK) == 0)
-        return;
-    n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n <= 0)
-        return;
-    exe[n] = '\0';
-    for (int up = 0; up < 2; up++) { /* strip the binary's name, then bin/ */
-        char *slash = strrchr(exe, '/');
-        if (!slash)
-            return;
-        *slash = '\0';
-    }
-    int w = snprintf(out, size, "%s/%s", exe, cfg_path);
-    if (w < 0 || (size_t)w >= size || access(out, R_OK) != 0)
-        snprintf(out, size, "%s", cfg_path); /* report the configured path */
-}
-
 static const eng_input_t *eng_input_for(const eng_t *e, const char *topic)
 {
     size_t plen = strlen(e->cfg.kafka_topic_prefix);
@@ -899,7 +874,7 @@ int main(int argc, char **argv)
             return 1;
         }
         char model[PATH_MAX + 64];
-        eng_model_path(e.cfg.ai_model, model, sizeof(model));
+        eng_ai_model_path(e.cfg.ai_model, model, sizeof(model));
         if (!(e.ai = eng_ai_new(model, e.cfg.ai_elo, errstr, sizeof(errstr)))) {
             fprintf(stderr, "savant-engine: %s\n", errstr);
             eng_cands_free(e.cands);

@@ -3,9 +3,12 @@
  * (wire_rec_read), decodes each message of the odds, games and context topics (wire_decode),
  * applies it to an eng_state_t and, for `backtest`, scores the touched candidates through the
  * engine's own eng_market_score() + eng_cands_score() exactly as savant-engine does (the same
- * events re-score the same candidates). Each candidate key keeps its last score before its game's
- * start; at the end those in a signal tier become bets at their best price, settled against the
- * final results, and the report is written. `dataset` keeps, per market outcome, the AI engine's
+ * events re-score the same candidates). The default rule (--rule signals) runs the engine's
+ * signal rules over the scores, with the AI model of ai.model stepped on every odds event as in
+ * the engine: every signal still open when its game starts becomes a bet at the price and units
+ * of its last revision. The interim rule of issue 5 (--rule tiers, or --tiers) instead bets every
+ * candidate whose last pre-start score is in a signal tier, at that score's best price, without
+ * a model. Bets are settled against the final results and the report is written. `dataset` keeps, per market outcome, the AI engine's
  * feature vector (engine/ml/features.h, with Elo ratings fed by the final results read so far)
  * at every odds update and writes them with the outcome label as JSON lines.
  *
@@ -29,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ai.h"
 #include "cands.h"
 #include "htab.h"
 #include "market.h"
@@ -37,6 +41,7 @@
 #include "quant.h"
 #include "scoring/pynum.h"
 #include "scoring/score.h"
+#include "signals.h"
 #include "sv_util.h"
 #include "wire.h"
 #include "wire_rec.h"
@@ -102,6 +107,20 @@ typedef struct eng_bt_tally {
     double staked, pnl;              /* units */
 } eng_bt_tally_t;
 
+/* The open signal of a candidate slot: its last revision (signals rule). */
+typedef struct eng_bt_sig {
+    bool open;                  /* a signal is open */
+    wire_cand_t cand;           /* its candidate */
+    char book[WIRE_ID_MAX + 1]; /* book of its price */
+    int price;                  /* American */
+    double p_fair;              /* consensus at the revision */
+    wire_tier_t tier;           /* tier */
+    double units;               /* stake units */
+    int64_t ts;                 /* event time of the revision */
+} eng_bt_sig_t;
+
+enum { ENG_BT_RULE_SIGNALS, ENG_BT_RULE_TIERS };
+
 /* One run over a recording. */
 typedef struct eng_bt {
     cfg_t cfg;                        /* effective configuration */
@@ -109,6 +128,17 @@ typedef struct eng_bt {
     bool quiet;                       /* no progress */
     unsigned tiers;                   /* signal tiers (bit mask over eng_bt_tiers) */
     double flat_stake;                /* > 0: stake of every bet instead of the tier's units */
+    int rule;                         /* ENG_BT_RULE_SIGNALS or ENG_BT_RULE_TIERS */
+    eng_ai_t *ai;                     /* signals rule: the model of ai.model (NULL: none) */
+    eng_signals_t *signals;           /* signals rule: the engine's signal rules */
+    eng_bt_sig_t *sig_open;           /* per candidate slot: the open signal */
+    size_t sig_open_cap;
+    eng_bt_snap_t *sig_bets;          /* signals open at their game's start: the bets */
+    size_t sig_bet_cnt, sig_bet_cap;
+    unsigned long long sig_revs;      /* signal revisions the rules emitted */
+    bool sig_nomem;                   /* the signals rule ran out of memory */
+    bool applied;                     /* the message just read was applied */
+    int64_t applied_ts;               /* its event time */
     eng_state_t *st;                  /* the market state */
     eng_cands_t *cands;               /* the scorer (backtest) */
     union {                           /* decoded input, reused */
@@ -324,6 +354,8 @@ static sv_err_t eng_bt_score_market(eng_bt_t *bt, const eng_market_t *mk)
     const eng_game_t *gm = eng_state_game(bt->st, mk->event_id);
     char key[WIRE_KEY_MAX];
 
+    if (bt->signals && eng_signals_touch(bt->signals, mk->game) != SV_OK)
+        return SV_ERR_NOMEM;
     for (size_t i = 0; i < mk->cand_cnt; i++) {
         const eng_cand_t *cd = &mk->cands[i];
         eng_bt_snap_t *sn;
@@ -333,6 +365,9 @@ static sv_err_t eng_bt_score_market(eng_bt_t *bt, const eng_market_t *mk)
             return SV_OK; /* in play: the score (ts = mk->ts) is not a pre-start one */
         eng_market_score(bt->st, mk, i, &bt->sc);
         scored = eng_cands_score(bt->cands, bt->st, mk, i, &bt->sc, &bt->res, NULL);
+        if (bt->signals && eng_signals_note_score(bt->signals, bt->st, mk, i, &bt->sc, &bt->res,
+                                                  scored) != SV_OK)
+            return SV_ERR_NOMEM;
         if (wire_cand_key(&bt->sc.cand, key, sizeof(key)) != SV_OK)
             continue;
         if (!(sn = eng_bt_snap(bt, key)))
@@ -350,7 +385,7 @@ static sv_err_t eng_bt_score_market(eng_bt_t *bt, const eng_market_t *mk)
         sn->tier = scored ? bt->res.tier : NULL;
         sn->units = scored ? bt->res.units : 0.0;
         sn->fired = 0;
-        if (scored && (eng_bt_tier_bit(sn->tier) & bt->tiers))
+        if (scored && (bt->rule == ENG_BT_RULE_SIGNALS || (eng_bt_tier_bit(sn->tier) & bt->tiers)))
             for (int k = 0; k < bt->res.n_parts; k++) {
                 size_t ix = eng_bt_attr_index(bt, bt->res.parts[k].name);
                 if (ix < ENG_BT_ATTR_MAX && bt->res.parts[k].value != 0.0)
@@ -447,7 +482,7 @@ static bool eng_bt_topic_is(const char *topic, const char *suffix)
 }
 
 /* Apply one recorded message as the engine does; SV_ERR_NOMEM is the only failure. */
-static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
+static sv_err_t eng_bt_apply_one(eng_bt_t *bt, const wire_rec_t *rec, long line)
 {
     wire_err_t werr;
     wire_type_t t;
@@ -486,6 +521,10 @@ static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
         rc = eng_state_apply_odds(bt->st, &bt->in.odds, &mk, &werr);
         if (rc == SV_OK) {
             bt->odds++;
+            bt->applied = true;
+            bt->applied_ts = bt->in.odds.ts;
+            if (bt->ai)
+                eng_ai_on_odds(bt->ai, bt->st, mk, bt->in.odds.ts);
             return bt->dataset ? eng_bt_step(bt, mk) : eng_bt_touched(bt, mk);
         }
     } else if (t == WIRE_GAME) {
@@ -503,6 +542,13 @@ static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
         rc = eng_state_apply_game(bt->st, &bt->in.game, &g, &werr);
         if (rc == SV_OK) {
             bt->games++;
+            bt->applied = true;
+            bt->applied_ts = bt->in.game.ts;
+            if (bt->ai)
+                eng_ai_on_game(bt->ai, &bt->in.game);
+            if (bt->signals && g && g->market_cnt > 0 &&
+                eng_signals_touch(bt->signals, eng_state_game_market(bt->st, g, 0)->game) != SV_OK)
+                return SV_ERR_NOMEM;
             if (bt->elo && eng_elo_apply_game(bt->elo, &bt->in.game, NULL) != SV_OK)
                 return SV_ERR_NOMEM;
             if (g && (!was_known || commence != g->commence_ts || strcmp(home, g->home) != 0 ||
@@ -515,6 +561,8 @@ static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
         rc = eng_state_apply_context(bt->st, &bt->in.context, &g, &werr);
         if (rc == SV_OK) {
             bt->context++;
+            bt->applied = true;
+            bt->applied_ts = bt->in.context.ts;
             if (g)
                 return eng_bt_touched_game(bt, g);
             for (size_t i = 0, n = eng_state_market_cnt(bt->st); i < n && rc == SV_OK; i++) {
@@ -534,6 +582,101 @@ static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
         return rc;
     eng_bt_dead(bt, rec, line, &werr);
     return SV_OK;
+}
+
+/* One message: applied, then (signals rule) the rules decide as the engine's loop does after it. */
+static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
+{
+    sv_err_t rc;
+
+    bt->applied = false;
+    rc = eng_bt_apply_one(bt, rec, line);
+    if (rc == SV_OK && bt->signals && bt->applied)
+        rc = eng_signals_decide(bt->signals, bt->st, rec->partition, bt->applied_ts);
+    return rc;
+}
+
+/* A score snapshot of key, or NULL (no lookup entry is created). */
+static const eng_bt_snap_t *eng_bt_snap_find(const eng_bt_t *bt, const char *key)
+{
+    uint64_t h = eng_htab_hash_str(0, key);
+    eng_htab_it_t it;
+    uint32_t v;
+
+    eng_htab_probe(&bt->snap_ix, h, &it);
+    while ((v = eng_htab_next(&bt->snap_ix, &it)) != ENG_HTAB_NONE)
+        if (strcmp(bt->snaps[v].key, key) == 0)
+            return &bt->snaps[v];
+    return NULL;
+}
+
+/* Signals rule: the open signal of slot becomes a bet (a snapshot of its last revision). */
+static sv_err_t eng_bt_sig_bet(eng_bt_t *bt, uint32_t slot, const eng_bt_sig_t *o)
+{
+    const eng_market_t *mk = eng_state_market_at(bt->st, slot / ENG_OUTCOMES_MAX);
+    const eng_bt_snap_t *score;
+    eng_bt_snap_t *sn;
+    size_t k;
+
+    for (k = 0; k < mk->name_cnt; k++)
+        if (strcmp(mk->names[k], o->cand.side) == 0)
+            break;
+    if (k == mk->name_cnt)
+        return SV_OK; /* cannot happen: the side is one of the market's names */
+    if (sv_grow((void **)&bt->sig_bets, &bt->sig_bet_cap, sizeof(*bt->sig_bets), bt->sig_bet_cnt,
+                64) != SV_OK)
+        return SV_ERR_NOMEM;
+    sn = &bt->sig_bets[bt->sig_bet_cnt++];
+    memset(sn, 0, sizeof(*sn));
+    if (wire_cand_key(&o->cand, sn->key, sizeof(sn->key)) != SV_OK)
+        sn->key[0] = '\0';
+    sn->mk = mk;
+    sn->name = (uint8_t)k;
+    sn->has_point = (o->cand.present & WIRE_CAND_HAS_POINT) != 0;
+    sn->point = o->cand.point;
+    sn->ts = o->ts;
+    sn->p_fair = o->p_fair;
+    sn->best_american = o->price;
+    sn->best_dec = eng_quant_american_to_decimal(o->price);
+    sv_strlcpy(sn->book, o->book, sizeof(sn->book));
+    sn->scored = true;
+    sn->tier = wire_tier_name(o->tier);
+    sn->units = o->units;
+    score = eng_bt_snap_find(bt, sn->key);
+    sn->fired = score ? score->fired : 0;
+    return SV_OK;
+}
+
+/* Signals rule: a revision from the rules. A signal still open when its game starts is a bet at
+ * its last revision; one withdrawn for any other reason is not. */
+static void eng_bt_on_rev(void *arg, uint32_t slot, wire_signal_t *sig)
+{
+    eng_bt_t *bt = arg;
+    eng_bt_sig_t *o;
+
+    bt->sig_revs++;
+    if (bt->sig_nomem || sv_grow((void **)&bt->sig_open, &bt->sig_open_cap,
+                                 sizeof(*bt->sig_open), slot, 256) != SV_OK) {
+        bt->sig_nomem = true;
+        return;
+    }
+    o = &bt->sig_open[slot];
+    if (sig->state != WIRE_SIG_WITHDRAWN) {
+        o->open = true;
+        o->cand = sig->cand;
+        sv_strlcpy(o->book, sig->book, sizeof(o->book));
+        o->price = sig->price;
+        o->p_fair = sig->p_fair;
+        o->tier = sig->tier;
+        o->units = sig->stake_units;
+        o->ts = sig->ts;
+        return;
+    }
+    if (o->open && sig->reason_cnt > 0 &&
+        strcmp(sig->reasons[0], "withdrawn: game started") == 0 &&
+        eng_bt_sig_bet(bt, slot, o) != SV_OK)
+        bt->sig_nomem = true;
+    o->open = false;
 }
 
 static volatile sig_atomic_t eng_bt_stop; /* SIGINT/SIGTERM while reading */
@@ -699,10 +842,29 @@ typedef struct eng_bt_sum {
     eng_bt_tally_t fired[ENG_BT_ATTR_MAX], not_fired[ENG_BT_ATTR_MAX];
 } eng_bt_sum_t;
 
+/* One bet on the candidate of sn (its game gm, its result r, vd: void game). */
+static void eng_bt_bet_add(const eng_bt_t *bt, eng_bt_sum_t *s, const eng_bt_snap_t *sn,
+                           const eng_game_t *gm, eng_backtest_result_t r, bool vd)
+{
+    eng_bt_bet_t *b = &s->bets[s->bet_cnt++];
+
+    b->sn = sn;
+    b->commence_ts = gm->commence_ts;
+    b->stake = bt->flat_stake > 0 ? bt->flat_stake : sn->units;
+    b->r = r;
+    b->vd = vd;
+    b->pnl = r == ENG_BACKTEST_OPEN ? 0.0
+             : eng_quant_pnl(r == ENG_BACKTEST_WIN    ? ENG_RESULT_WIN
+                             : r == ENG_BACKTEST_LOSS ? ENG_RESULT_LOSS
+                                                      : ENG_RESULT_PUSH,
+                             b->stake, sn->best_dec);
+    b->clv = sn->p_fair > 0 ? eng_quant_clv(sn->best_dec, 1.0 / sn->p_fair) : NAN;
+}
+
 static int eng_bt_summarise(eng_bt_t *bt, eng_bt_sum_t *s)
 {
     memset(s, 0, sizeof(*s));
-    s->bets = calloc(bt->snap_cnt ? bt->snap_cnt : 1, sizeof(*s->bets));
+    s->bets = calloc(bt->snap_cnt + bt->sig_bet_cnt + 1, sizeof(*s->bets));
     if (!s->bets)
         return -1;
     for (size_t i = 0; i < bt->snap_cnt; i++) {
@@ -729,20 +891,19 @@ static int eng_bt_summarise(eng_bt_t *bt, eng_bt_sum_t *s)
             s->bin_p[bin] += p;
             s->bin_y[bin] += y;
         }
-        if (!sn->scored || !(eng_bt_tier_bit(sn->tier) & bt->tiers))
+        if (bt->rule != ENG_BT_RULE_TIERS || !sn->scored ||
+            !(eng_bt_tier_bit(sn->tier) & bt->tiers))
             continue;
-        eng_bt_bet_t *b = &s->bets[s->bet_cnt++];
-        b->sn = sn;
-        b->commence_ts = gm->commence_ts;
-        b->stake = bt->flat_stake > 0 ? bt->flat_stake : sn->units;
-        b->r = r;
-        b->vd = vd;
-        b->pnl = r == ENG_BACKTEST_OPEN ? 0.0
-                 : eng_quant_pnl(r == ENG_BACKTEST_WIN    ? ENG_RESULT_WIN
-                                 : r == ENG_BACKTEST_LOSS ? ENG_RESULT_LOSS
-                                                          : ENG_RESULT_PUSH,
-                                 b->stake, sn->best_dec);
-        b->clv = sn->p_fair > 0 ? eng_quant_clv(sn->best_dec, 1.0 / sn->p_fair) : NAN;
+        eng_bt_bet_add(bt, s, sn, gm, r, vd);
+    }
+    for (size_t i = 0; i < bt->sig_bet_cnt; i++) { /* signals rule */
+        const eng_bt_snap_t *sn = &bt->sig_bets[i];
+        const eng_game_t *gm = eng_state_game(bt->st, sn->mk->event_id);
+        bool vd;
+        eng_backtest_result_t r = eng_bt_result(bt->st, sn->mk, sn->name, sn->has_point,
+                                                sn->point, &vd);
+        if (gm)
+            eng_bt_bet_add(bt, s, sn, gm, r, vd);
     }
     qsort(s->bets, s->bet_cnt, sizeof(*s->bets), eng_bt_bet_cmp);
     for (size_t i = 0; i < s->bet_cnt; i++) {
@@ -782,8 +943,24 @@ static void eng_bt_report_json(FILE *fp, const eng_bt_t *bt, const eng_bt_sum_t 
                 "\"bad_lines\": %llu},\n",
             bt->msgs, bt->odds, bt->games, bt->context, bt->ignored, bt->stale, bt->dead,
             bt->bad_lines);
-    fputs("  \"rule\": {\"tiers\": ", fp);
-    eng_bt_tiers_json(fp, bt->tiers);
+    if (bt->rule == ENG_BT_RULE_TIERS) {
+        fputs("  \"rule\": {\"tiers\": ", fp);
+        eng_bt_tiers_json(fp, bt->tiers);
+    } else {
+        fputs("  \"rule\": {\"signals\": {\"game_floor\": ", fp);
+        eng_bt_num(fp, bt->cfg.score_game_floor);
+        fputs(", \"prop_floor\": ", fp);
+        eng_bt_num(fp, bt->cfg.score_prop_floor);
+        fputs(", \"ev_min\": ", fp);
+        eng_bt_num(fp, bt->cfg.signal_ev_min);
+        fputs(", \"ev_band\": ", fp);
+        eng_bt_num(fp, bt->cfg.signal_ev_band);
+        fputs(", \"band\": ", fp);
+        eng_bt_num(fp, bt->cfg.signal_band);
+        fprintf(fp, ", \"per_game\": %lld, \"per_player\": %lld, \"revisions\": %llu}",
+                (long long)bt->cfg.signal_per_game, (long long)bt->cfg.signal_per_player,
+                bt->sig_revs);
+    }
     fputs(", \"stake\": ", fp);
     if (bt->flat_stake > 0)
         eng_bt_num(fp, bt->flat_stake);
@@ -810,7 +987,12 @@ static void eng_bt_report_json(FILE *fp, const eng_bt_t *bt, const eng_bt_sum_t 
     eng_bt_num(fp, eng_bt_ratio(s->brier, (double)s->n_prob));
     fputs(", \"log_loss\": ", fp);
     eng_bt_num(fp, eng_bt_ratio(s->logloss, (double)s->n_prob));
-    fputs("},\n  \"model\": null,\n  \"calibration\": [\n", fp);
+    fputs("},\n  \"model\": ", fp);
+    if (bt->ai && eng_ai_model_id(bt->ai))
+        sv_json_str(fp, eng_ai_model_id(bt->ai));
+    else
+        fputs("null", fp);
+    fputs(",\n  \"calibration\": [\n", fp);
     for (int k = 0; k < ENG_BT_NBINS; k++) {
         fputs("    {\"lo\": ", fp);
         eng_bt_num(fp, k / 10.0);
@@ -871,12 +1053,18 @@ static void eng_bt_report_md(FILE *fp, const eng_bt_t *bt, const eng_bt_sum_t *s
           "| dead letters | bad lines |\n|---|---|---|---|---|---|---|---|\n", fp);
     fprintf(fp, "| %llu | %llu | %llu | %llu | %llu | %llu | %llu | %llu |\n\n", bt->msgs,
             bt->odds, bt->games, bt->context, bt->ignored, bt->stale, bt->dead, bt->bad_lines);
-    fputs("## Bets\n\nSignal tiers: ", fp);
-    for (size_t k = 0, first = 1; k < SV_ARRAY_SIZE(eng_bt_tiers); k++)
-        if (bt->tiers >> k & 1) {
-            fprintf(fp, "%s%s", first ? "" : ", ", eng_bt_tiers[k]);
-            first = 0;
-        }
+    if (bt->rule == ENG_BT_RULE_TIERS) {
+        fputs("## Bets\n\nRule: the last pre-start score in a signal tier; tiers: ", fp);
+        for (size_t k = 0, first = 1; k < SV_ARRAY_SIZE(eng_bt_tiers); k++)
+            if (bt->tiers >> k & 1) {
+                fprintf(fp, "%s%s", first ? "" : ", ", eng_bt_tiers[k]);
+                first = 0;
+            }
+    } else {
+        fprintf(fp, "## Bets\n\nRule: the engine's signals (docs/signals.md) still open at their "
+                    "game's start, at their last revision (%llu revisions); model: %s",
+                bt->sig_revs, bt->ai && eng_ai_model_id(bt->ai) ? eng_ai_model_id(bt->ai) : "none");
+    }
     fputs("; stake: ", fp);
     if (bt->flat_stake > 0) {
         eng_bt_num(fp, bt->flat_stake);
@@ -1209,19 +1397,23 @@ static void eng_bt_usage(FILE *fp, bool dataset)
     else
         fprintf(fp,
                 "usage: savant-replay backtest FILE -o DIR [-c FILE] [-X key=value]... "
-                "[--tiers LIST] [--stake UNITS] [-q]\n"
+                "[--rule signals|tiers] [--tiers LIST] [--stake UNITS] [-q]\n"
                 "\n"
                 "Runs the engine's scoring offline over the recording FILE (no Kafka, Redis or\n"
-                "PostgreSQL), simulates a bet on every candidate whose last pre-start score is in\n"
-                "a signal tier (at its best price, the tier's units), settles them with the final\n"
-                "results and writes DIR/report.json, report.md, pnl.png and calibration.png\n"
-                "(gnuplot). Same file and configuration give the same report.json.\n"
+                "PostgreSQL) and simulates bets: with --rule signals (the default) the engine's\n"
+                "signal rules (docs/signals.md, signal.* keys) with the model of ai.model, a bet\n"
+                "on every signal still open when its game starts, at its last revision's price\n"
+                "and units; with --rule tiers (the interim rule, no model) a bet on every\n"
+                "candidate whose last pre-start score is in a signal tier. It settles them with\n"
+                "the final results and writes DIR/report.json, report.md, pnl.png and\n"
+                "calibration.png (gnuplot). Same file and configuration give the same report.json.\n"
                 "\n"
                 "  -o, --output DIR       report directory (created when missing)\n"
                 "  -c, --config FILE      config file applied on top of the current one\n"
-                "  -X, --set key=value    config override (market.*, score.*)\n"
-                "      --tiers LIST       signal tiers, comma list or 'any' (default\n"
-                "                         TITANIUM_SMASH,GOLD_STAR,EDGE_LEAN)\n"
+                "  -X, --set key=value    config override (market.*, score.*, signal.*, ai.*)\n"
+                "      --rule RULE        signals (default) or tiers\n"
+                "      --tiers LIST       tiers rule: signal tiers, comma list or 'any' (default\n"
+                "                         TITANIUM_SMASH,GOLD_STAR,EDGE_LEAN); implies --rule tiers\n"
                 "      --stake UNITS      flat stake for every bet instead of the tier's units\n"
                 "  -q, --quiet            no progress on stderr\n"
                 "      --dump-config      print the effective configuration and exit\n"
@@ -1264,9 +1456,9 @@ static int eng_bt_args(int argc, char **argv, const cfg_t *cfg, eng_bt_t *bt, co
         {"set", required_argument, NULL, 'X'},    {"tiers", required_argument, NULL, 'T'},
         {"stake", required_argument, NULL, 'S'},  {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},         {"dump-config", no_argument, NULL, 'D'},
-        {NULL, 0, NULL, 0},
+        {"rule", required_argument, NULL, 'R'},   {NULL, 0, NULL, 0},
     };
-    bool dump = false;
+    bool dump = false, rule_set = false;
     const char *conf_file = NULL, *sets[64];
     size_t nsets = 0;
     char errstr[512];
@@ -1294,6 +1486,16 @@ static int eng_bt_args(int argc, char **argv, const cfg_t *cfg, eng_bt_t *bt, co
         case 'T':
             if (bt->dataset || eng_bt_parse_tiers(optarg, &bt->tiers) != 0)
                 return 2;
+            bt->rule = ENG_BT_RULE_TIERS; /* --tiers is the tiers rule */
+            break;
+        case 'R':
+            if (bt->dataset || (strcmp(optarg, "signals") != 0 && strcmp(optarg, "tiers") != 0)) {
+                fprintf(stderr, "savant-replay: --rule: '%s' is not signals or tiers%s\n", optarg,
+                        bt->dataset ? " (backtest only)" : "");
+                return 2;
+            }
+            rule_set = true;
+            bt->rule = strcmp(optarg, "signals") == 0 ? ENG_BT_RULE_SIGNALS : ENG_BT_RULE_TIERS;
             break;
         case 'S': {
             char *end;
@@ -1327,6 +1529,10 @@ static int eng_bt_args(int argc, char **argv, const cfg_t *cfg, eng_bt_t *bt, co
             return 2;
         }
         *in = argv[optind++];
+    }
+    if (rule_set && bt->rule == ENG_BT_RULE_SIGNALS && bt->tiers != ENG_BT_TIERS_DEFAULT) {
+        fprintf(stderr, "savant-replay: --tiers belongs to --rule tiers\n");
+        return 2;
     }
     if ((!*in || !*out) && !dump) {
         fprintf(stderr, "savant-replay: %s needs %s\n", bt->dataset ? "dataset" : "backtest",
@@ -1394,6 +1600,35 @@ static int eng_bt_setup(eng_bt_t *bt)
         }
         eng_bt_attr_init(bt);
     }
+    if (!bt->dataset && bt->rule == ENG_BT_RULE_SIGNALS) {
+        eng_signal_conf_t gconf;
+        char model[4096];
+        eng_ai_model_path(bt->cfg.ai_model, model, sizeof(model));
+        if (!(bt->ai = eng_ai_new(model, bt->cfg.ai_elo, errstr, sizeof(errstr)))) {
+            fprintf(stderr, "savant-replay: %s\n", errstr);
+            return 1;
+        }
+        eng_cands_set_ai(bt->cands, bt->ai);
+        eng_signal_conf_from_cfg(&gconf, &bt->cfg);
+        if (!(bt->signals = eng_signals_new(&gconf, eng_bt_on_rev, bt))) {
+            fprintf(stderr, "savant-replay: out of memory creating the signal rules\n");
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Signals rule, at the end of the recording: signals still open (their game did not start in
+ * it) are bets too (open ones, unless the game has a result). */
+static int eng_bt_sig_finish(eng_bt_t *bt)
+{
+    for (size_t slot = 0; slot < bt->sig_open_cap && !bt->sig_nomem; slot++)
+        if (bt->sig_open[slot].open && eng_bt_sig_bet(bt, (uint32_t)slot, &bt->sig_open[slot]) != SV_OK)
+            bt->sig_nomem = true;
+    if (bt->sig_nomem) {
+        fprintf(stderr, "savant-replay: out of memory in the signal rules\n");
+        return 1;
+    }
     return 0;
 }
 
@@ -1410,7 +1645,11 @@ static void eng_bt_free(eng_bt_t *bt)
     eng_elo_free(bt->elo);
     free(bt->snaps);
     eng_htab_release(&bt->snap_ix);
+    eng_signals_free(bt->signals);
     eng_cands_free(bt->cands);
+    eng_ai_free(bt->ai);
+    free(bt->sig_open);
+    free(bt->sig_bets);
     eng_state_free(bt->st);
     free(bt);
 }
@@ -1432,6 +1671,8 @@ static int eng_bt_main(int argc, char **argv, const cfg_t *cfg, bool dataset)
     if ((rc = eng_bt_setup(bt)) != 0)
         goto out;
     if ((rc = eng_bt_read(bt, in)) != 0)
+        goto out;
+    if (bt->signals && (rc = eng_bt_sig_finish(bt)) != 0)
         goto out;
     rc = dataset ? eng_bt_dataset_write(bt, out) : eng_bt_report(bt, out);
 out:

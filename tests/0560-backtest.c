@@ -511,8 +511,11 @@ static int bt_determinism_check(const char *dir)
     T_ASSERT_DBL(bt_num(r, "input.games"), 22, 0);
     T_ASSERT_STR(json_string_value(json_object_get(json_object_get(r, "rule"), "stake")),
                  "tier_units");
-    T_ASSERT_INT(json_array_size(json_object_get(json_object_get(r, "rule"), "tiers")), ==, 3);
-    T_ASSERT(json_is_null(json_object_get(r, "model")));
+    /* the default rule: the engine's signal rules with the shipped model */
+    T_ASSERT_DBL(bt_num(r, "rule.signals.game_floor"), 7.0, 0);
+    T_ASSERT_DBL(bt_num(r, "rule.signals.band"), 0.25, 0);
+    T_ASSERT(json_is_string(json_object_get(r, "model")));
+    T_ASSERT(strncmp(json_string_value(json_object_get(r, "model")), "lstm-", 5) == 0);
     /* the market forecast: both sides of each of the 10 finished h2h markets, but a tie (a
      * push) leaves both out */
     T_ASSERT(bt_num(r, "market.n") <= 20 && bt_num(r, "market.n") >= 2);
@@ -535,6 +538,21 @@ static int bt_determinism_check(const char *dir)
         snprintf(p2, sizeof(p2), "%s/report.json", o2);
         T_ASSERT((b = bt_slurp(p2, &lb)) != NULL);
         T_ASSERT(strstr(b, "\"devig\": \"additive\""));
+    }
+    /* the interim rule: tiers, no model */
+    {
+        const char *args4[] = {rec, "-o", o2, "-q", "--rule", "tiers", NULL};
+        json_decref(r);
+        r = NULL;
+        free(b);
+        b = NULL;
+        T_ASSERT_INT(bt_run(false, args4), ==, 0);
+        snprintf(p2, sizeof(p2), "%s/report.json", o2);
+        T_ASSERT((b = bt_slurp(p2, &lb)) != NULL);
+        r = json_loads(b, 0, &je);
+        T_ASSERT(r);
+        T_ASSERT_INT(json_array_size(json_object_get(json_object_get(r, "rule"), "tiers")), ==, 3);
+        T_ASSERT(json_is_null(json_object_get(r, "model")));
     }
     goto end;
 end:

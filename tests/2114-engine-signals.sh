@@ -56,6 +56,22 @@ assert_eq "revision 3" "[3,\"withdrawn\",$((START + 300000)),0,0,\"withdrawn: ga
     "$(signals | jq -c -s 'last | [.rev, .state, .ts, .kelly, .stake_units, .reasons[0]]')"
 assert_eq "revisions in all" 3 "$(signals | grep -c .)"
 
+# the same input, recorded and backtested with the same rules (savant-replay backtest, default
+# --rule signals): the signal was open at the start, so it is one bet at its last revision (-105,
+# EDGE_LEAN 1 unit); the final 110-104 covers the Lakers -5.5, a win of 100/105 units
+printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"final","home_score":110,"away_score":104}\n' \
+    $((START + 9000000)) "$LAL" "$BOS" "$START" | cat_produce games
+"$BIN/savant-replay" record -q -b "$BROKERS" -t savant.odds.v1,savant.games.v1,savant.context.v1 \
+    -o "$TMP/rec.jsonl" || fail "record failed"
+"$BIN/savant-replay" backtest -q "$TMP/rec.jsonl" -o "$TMP/bt" -X score.ai_default=7 -X ai.model= \
+    -X signal.ev_min=-0.05 2>"$TMP/bt.err" || fail "backtest failed: $(cat "$TMP/bt.err")"
+assert_eq "backtest of the signals" '[3,1,1,0,1,"tv25|spreads|Los Angeles Lakers||-5.5","alpha",-105,"EDGE_LEAN"]' \
+    "$(jq -c '[.rule.signals.revisions, .bets.count, .bets.wins, .bets.losses, .bets.staked,
+               .bet_list[0].key, .bet_list[0].book, .bet_list[0].price, .bet_list[0].tier]' "$TMP/bt/report.json")"
+pnl=$(jq -r .bets.pnl "$TMP/bt/report.json")
+awk -v p="$pnl" 'BEGIN { d = p - 100 / 105; exit !(d < 1e-15 && d > -1e-15) }' ||
+    fail "backtest P/L $pnl, want 100/105"
+
 # savant-top lists the revisions, newest first (no live signal is left)
 "$BIN/savant-top" -b "$BROKERS" --once -n 5 | sed -n '/^signals:/,$p' >"$TMP/top"
 cat >"$TMP/top.exp" <<X

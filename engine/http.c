@@ -107,14 +107,34 @@ void eng_http_reply_json(struct evhttp_request *req, int status, const char *jso
         evbuffer_free(body);
 }
 
+const char *eng_http_error_code(int status)
+{
+    switch (status) {
+    case 400: return "bad_request";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "not_found";
+    case 405: return "method_not_allowed";
+    case 409: return "conflict";
+    case 413: return "too_large";
+    case 422: return "unprocessable";
+    case 426: return "upgrade_required";
+    case 429: return "rate_limited";
+    case 503: return "unavailable";
+    default: return status >= 500 ? "internal" : "error";
+    }
+}
+
 void eng_http_error(struct evhttp_request *req, int status, const char *field, const char *reason)
 {
-    json_t *j = json_pack("{s:{s:s,s:s}}", "error", "field", field ? field : "", "reason",
-                          reason ? reason : "");
+    json_t *j = json_pack("{s:{s:s,s:s,s:s}}", "error", "code", eng_http_error_code(status),
+                          "message", reason ? reason : "", "field", field ? field : "");
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 
     eng_http_reply_json(req, status,
-                        text ? text : "{\"error\":{\"field\":\"\",\"reason\":\"out of memory\"}}");
+                        text ? text
+                             : "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\","
+                               "\"field\":\"\"}}");
     free(text);
     json_decref(j);
 }

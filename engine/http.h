@@ -86,12 +86,19 @@ void eng_http_free(eng_http_t *http);
 void eng_http_reply_json(struct evhttp_request *req, int status, const char *json_text);
 
 /**
- * @brief Answer req with status and {"error":{"field":field,"reason":reason}} (field "" when
- *        the request as a whole is at fault). Both strings are escaped as JSON.
+ * @brief Answer req with status and {"error":{"code":CODE,"message":reason,"field":field}}
+ *        (CODE from eng_http_error_code(status); field "" when the request as a whole is at
+ *        fault). Both strings are escaped as JSON.
  * @locality main loop
  */
 void eng_http_error(struct evhttp_request *req, int status, const char *field,
                     const char *reason);
+
+/** @brief The error code of an HTTP status: 400 bad_request, 401 unauthorized, 403 forbidden,
+ *         404 not_found, 405 method_not_allowed, 409 conflict, 413 too_large, 422
+ *         unprocessable, 426 upgrade_required, 429 rate_limited, 503 unavailable, other 5xx
+ *         internal, else error. @locality any */
+const char *eng_http_error_code(int status);
 
 /**
  * @brief The value of request header `name` (case-insensitive), or NULL. Borrowed, valid while

@@ -981,11 +981,11 @@ static ssize_t push_ws_send_cb(wslay_event_context_ptr ctx, const uint8_t *data,
     return (ssize_t)len;
 }
 
-/* Sends {"type":"error","field":…,"reason":…} to s. */
+/* Sends {"type":"error","code":"bad_request","message":…,"field":…} to s. */
 static void push_ws_error(push_sub_t *s, const wire_err_t *err)
 {
-    json_t *j = json_pack("{s:s,s:s,s:s}", "type", "error", "field", err->field, "reason",
-                          err->reason);
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "type", "error", "code", "bad_request", "message",
+                          err->reason, "field", err->field);
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     if (text)
         push_frame_to(s->push, bufferevent_get_output(s->bev), text, strlen(text));
@@ -1214,7 +1214,7 @@ static void push_sse_end(push_sub_t *s, const char *reason)
     if (s->state != PUSH_OPEN || !s->req)
         return;
     push_q_clear(s, true);
-    j = json_pack("{s:s}", "reason", reason);
+    j = json_pack("{s:s}", "message", reason);
     text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     evbuffer_add_printf(s->push->sse_buf, "event: error\ndata: %s\n\n", text ? text : "{}");
     free(text);

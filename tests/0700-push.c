@@ -788,13 +788,13 @@ int test_0702_http_routes(void)
     /* unknown path, wrong method: JSON errors naming the field */
     T_ASSERT_INT(t_http(&env, "GET", "/nothing/here", NULL, NULL, body, sizeof(body), NULL, 0), ==,
                  404);
-    T_ASSERT_STR(body, "{\"error\":{\"field\":\"path\",\"reason\":\"no such endpoint: "
-                       "/nothing/here\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"not_found\",\"message\":\"no such endpoint: "
+                       "/nothing/here\",\"field\":\"path\"}}\n");
     T_ASSERT_INT(t_http(&env, "DELETE", "/hello", NULL, NULL, body, sizeof(body), head,
                         sizeof(head)),
                  ==, 405);
     T_ASSERT_STR(body,
-                 "{\"error\":{\"field\":\"method\",\"reason\":\"/hello takes GET, HEAD\"}}\n");
+                 "{\"error\":{\"code\":\"method_not_allowed\",\"message\":\"/hello takes GET, HEAD\",\"field\":\"method\"}}\n");
     T_ASSERT_CONTAINS(head, "Allow: GET, HEAD");
     T_ASSERT_INT(t_http(&env, "GET", "/api/v1/bets", NULL, NULL, body, sizeof(body), NULL, 0), ==,
                  405);
@@ -805,7 +805,7 @@ int test_0702_http_routes(void)
     T_ASSERT_INT(t_http(&env, "POST", "/api/v1/bets", NULL, "{}", body, sizeof(body), NULL, 0), ==,
                  422);
     T_ASSERT_STR(body,
-                 "{\"error\":{\"field\":\"stake\",\"reason\":\"must be \\\"positive\\\"\\n\"}}\n");
+                 "{\"error\":{\"code\":\"unprocessable\",\"message\":\"must be \\\"positive\\\"\\n\",\"field\":\"stake\"}}\n");
 
     /* prefixes: an exact route beats them, the longest prefix wins */
     T_ASSERT_INT(t_http(&env, "GET", "/files/exact", NULL, NULL, body, sizeof(body), NULL, 0), ==,
@@ -1042,11 +1042,11 @@ int test_0704_push_ws_filters(void)
                          "{\"type\":\"score\",\"data\":{\"k\":\"a\",\"v\":2}}\n");
     T_ASSERT_STR(out[3],
                  "{\"type\":\"snapshot_end\",\"count\":0}\n"
-                 "{\"type\":\"error\",\"field\":\"op\",\"reason\":\"expected \\\"subscribe\\\"\"}\n"
-                 "{\"type\":\"error\",\"field\":\"min_tier\",\"reason\":\"expected a tier "
-                 "(TITANIUM_SMASH, GOLD_STAR, EDGE_LEAN, MONITOR, PASS)\"}\n"
-                 "{\"type\":\"error\",\"field\":\"sports[0]\",\"reason\":\"expected a sport token "
-                 "([a-z0-9_], 1 to 32 bytes)\"}\n");
+                 "{\"type\":\"error\",\"code\":\"bad_request\",\"message\":\"expected \\\"subscribe\\\"\",\"field\":\"op\"}\n"
+                 "{\"type\":\"error\",\"code\":\"bad_request\",\"message\":\"expected a tier "
+                 "(TITANIUM_SMASH, GOLD_STAR, EDGE_LEAN, MONITOR, PASS)\",\"field\":\"min_tier\"}\n"
+                 "{\"type\":\"error\",\"code\":\"bad_request\",\"message\":\"expected a sport token "
+                 "([a-z0-9_], 1 to 32 bytes)\",\"field\":\"sports[0]\"}\n");
     T_ASSERT_INT(t_st(&env).subscribes, ==, 1);
     goto end;
 end:
@@ -1102,7 +1102,7 @@ int test_0705_push_refusals(void)
     T_ASSERT_INT(t_http(&env, "GET", "/api/v1/stream?token=" T_TOKEN, NULL, NULL, body,
                         sizeof(body), head, sizeof(head)),
                  ==, 426);
-    T_ASSERT_CONTAINS(body, "{\"error\":{\"field\":\"Upgrade\",");
+    T_ASSERT_CONTAINS(body, "{\"error\":{\"code\":\"upgrade_required\",");
     T_ASSERT_CONTAINS(head, "Upgrade: websocket");
     T_ASSERT_INT(t_http(&env, "POST", "/api/v1/stream", NULL, "{}", body, sizeof(body), NULL, 0),
                  ==, 405);
@@ -1111,20 +1111,20 @@ int test_0705_push_refusals(void)
     T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream", NULL, body, sizeof(body), head,
                               sizeof(head)),
                  ==, 401);
-    T_ASSERT_STR(body, "{\"error\":{\"field\":\"token\",\"reason\":\"missing token "
-                       "(Authorization: Bearer TOKEN, or ?token=TOKEN)\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"missing token "
+                       "(Authorization: Bearer TOKEN, or ?token=TOKEN)\",\"field\":\"token\"}}\n");
     T_ASSERT_CONTAINS(head, "WWW-Authenticate: Bearer");
     T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=wrong", NULL, body, sizeof(body), NULL,
                               0),
                  ==, 401);
-    T_ASSERT_STR(body, "{\"error\":{\"field\":\"token\",\"reason\":\"invalid token\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid token\",\"field\":\"token\"}}\n");
     T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=" T_TOKEN "x", NULL, body, sizeof(body),
                               NULL, 0),
                  ==, 401);
     T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream", "Authorization: Bearer wrong\r\n", body,
                               sizeof(body), NULL, 0),
                  ==, 401);
-    T_ASSERT_STR(body, "{\"error\":{\"field\":\"token\",\"reason\":\"invalid token\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid token\",\"field\":\"token\"}}\n");
     T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream", "Authorization: Basic Zm9vOmJhcg==\r\n",
                               body, sizeof(body), NULL, 0),
                  ==, 401);
@@ -1132,7 +1132,8 @@ int test_0705_push_refusals(void)
     T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=" T_TOKEN "&sports=NBA", NULL, body,
                               sizeof(body), NULL, 0),
                  ==, 400);
-    T_ASSERT_CONTAINS(body, "{\"error\":{\"field\":\"sports\",");
+    T_ASSERT_CONTAINS(body, "{\"error\":{\"code\":\"bad_request\",");
+    T_ASSERT_CONTAINS(body, "\"field\":\"sports\"}}");
     {
         /* the handshake itself: version, key */
         t_raw_t r;
@@ -1166,15 +1167,17 @@ int test_0705_push_refusals(void)
     T_ASSERT_INT(t_http(&env, "GET", "/api/v1/stream/sse?token=" T_TOKEN "&min_tier=gold", NULL,
                         NULL, body, sizeof(body), NULL, 0),
                  ==, 400);
-    T_ASSERT_STR(body, "{\"error\":{\"field\":\"min_tier\",\"reason\":\"expected a tier "
-                       "(TITANIUM_SMASH, GOLD_STAR, EDGE_LEAN, MONITOR, PASS)\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"bad_request\",\"message\":\"expected a tier "
+                       "(TITANIUM_SMASH, GOLD_STAR, EDGE_LEAN, MONITOR, PASS)\",\"field\":\"min_tier\"}}\n");
     T_ASSERT_INT(t_http(&env, "GET", "/api/v1/stream/sse?token=" T_TOKEN "&foo=1", NULL, NULL, body,
                         sizeof(body), NULL, 0),
                  ==, 400);
-    T_ASSERT_CONTAINS(body, "{\"error\":{\"field\":\"foo\",");
+    T_ASSERT_CONTAINS(body, "{\"error\":{\"code\":\"bad_request\",");
+    T_ASSERT_CONTAINS(body, "\"field\":\"foo\"}}");
     T_ASSERT_INT(t_http(&env, "GET", "/api/v1/stream/sse", NULL, NULL, body, sizeof(body), NULL, 0),
                  ==, 401);
-    T_ASSERT_CONTAINS(body, "{\"error\":{\"field\":\"token\",");
+    T_ASSERT_CONTAINS(body, "{\"error\":{\"code\":\"unauthorized\",");
+    T_ASSERT_CONTAINS(body, "\"field\":\"token\"}}");
 
     /* real clients see the same */
     {
@@ -1203,8 +1206,8 @@ int test_0705_push_refusals(void)
         pid = -1;
         T_ASSERT_INT(status, ==, 0);
         out = t_output(&env, "sse401");
-        T_ASSERT_STR(out, "{\"http_status\":401,\"body\":{\"error\":{\"field\":\"token\","
-                          "\"reason\":\"invalid token\"}}}\n");
+        T_ASSERT_STR(out, "{\"http_status\":401,\"body\":{\"error\":{\"code\":\"unauthorized\","
+                          "\"message\":\"invalid token\",\"field\":\"token\"}}}\n");
     }
 
     /* capacity: the third subscriber gets 503 */
@@ -1224,8 +1227,8 @@ int test_0705_push_refusals(void)
     T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=" T_TOKEN, NULL, body, sizeof(body),
                               NULL, 0),
                  ==, 503);
-    T_ASSERT_STR(body, "{\"error\":{\"field\":\"\",\"reason\":\"too many subscribers "
-                       "(push.max_subscribers = 2)\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unavailable\",\"message\":\"too many subscribers "
+                       "(push.max_subscribers = 2)\",\"field\":\"\"}}\n");
     T_ASSERT_INT(t_st(&env).accepted, ==, 2);
     T_ASSERT_INT(t_st(&env).refused, ==, 15);
 
@@ -1235,8 +1238,8 @@ int test_0705_push_refusals(void)
     T_ASSERT_INT(t_env_start(&env2, &conf, NULL, 0), ==, 0);
     T_ASSERT_INT(t_ws_refused(&env2, "/api/v1/stream?token=", NULL, body, sizeof(body), NULL, 0),
                  ==, 401);
-    T_ASSERT_STR(body, "{\"error\":{\"field\":\"token\",\"reason\":\"push is disabled: "
-                       "api.bootstrap_token is not set\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"push is disabled: "
+                       "api.bootstrap_token is not set\",\"field\":\"token\"}}\n");
     T_ASSERT_INT(t_ws_refused(&env2, "/api/v1/stream", "Authorization: Bearer x\r\n", body,
                               sizeof(body), NULL, 0),
                  ==, 401);
@@ -1583,7 +1586,7 @@ int test_0709_push_sse_slow_and_gone(void)
     t_raw_until_eof(&env, &slow, 20);
     T_ASSERT(slow.eof);
     T_ASSERT_CONTAINS((char *)slow.buf,
-                      "event: error\ndata: {\"reason\":\"slow consumer: 16 updates pending\"}\n\n");
+                      "event: error\ndata: {\"message\":\"slow consumer: 16 updates pending\"}\n\n");
     {
         /* the chunked stream ends properly after the error event */
         size_t n = slow.len;
@@ -1849,7 +1852,7 @@ int test_0712_push_teardown(void)
             T_ASSERT_INT(t_expect_close(&env, &w, 1001, "server shutting down"), ==, 0);
             t_raw_until_eof(&env, &s, 10);
             T_ASSERT_CONTAINS((char *)s.buf,
-                              "event: error\ndata: {\"reason\":\"server shutting down\"}\n\n");
+                              "event: error\ndata: {\"message\":\"server shutting down\"}\n\n");
         } else {
             eng_http_free(env.http); /* evhttp closes the SSE connection */
             env.http = NULL;

@@ -24,6 +24,8 @@
 #include <event2/http.h>
 #include <librdkafka/rdkafka.h>
 
+#include "api.h"
+#include "api_live.h"
 #include "cache.h"
 #include "cfg.h"
 #include "cands.h"
@@ -85,6 +87,7 @@ typedef struct eng {
     unsigned long long signal_cnt;       /* signal revisions emitted */
     eng_http_t *http;                    /* the HTTP port (engine/http.h) */
     eng_push_t *push;                    /* WebSocket/SSE subscribers (engine/push.h) */
+    eng_api_t *api;                      /* REST API v1 (engine/api.h) */
     eng_cache_t *cache;                  /* Redis (engine/cache.h); NULL: redis.url=none */
     eng_said_t *said;                    /* recovery: revisions read back */
     size_t said_cnt, said_cap;
@@ -776,6 +779,15 @@ static int eng_outputs_start(eng_t *e)
         fprintf(stderr, "savant-engine: %s\n", errstr);
         return -1;
     }
+    {
+        eng_api_conf_t aconf;
+        eng_api_conf_from_cfg(&aconf, &e->cfg);
+        if (!(e->api = eng_api_new(e->base, e->http, &aconf, errstr, sizeof(errstr))) ||
+            eng_api_live_register(e->api, e->pub) != SV_OK) {
+            fprintf(stderr, "savant-engine: %s\n", e->api ? "cannot register the API routes" : errstr);
+            return -1;
+        }
+    }
     if (eng_http_route(e->http, "/healthz", eng_http_healthz, e) != SV_OK ||
         eng_http_route(e->http, "/readyz", eng_http_readyz, e) != SV_OK ||
         eng_http_route(e->http, "/metrics", eng_http_metrics, e) != SV_OK ||
@@ -954,6 +966,7 @@ out:
     if (e.flush_ev)
         event_free(e.flush_ev);
     eng_push_free(e.push);
+    eng_api_free(e.api);
     eng_http_free(e.http);
     eng_cache_free(e.cache);
     kin_free(e.kin);

@@ -286,14 +286,13 @@ int test_0502_sim_truth(void)
         T_ASSERT(live >= 10);
     }
 end:
-    run_release(&r);
-    return t_rc_;
     for (size_t k = 0; k < nl; k++)
         json_decref(lines[k]);
     if (fp)
         fclose(fp);
     unlink(path);
     run_release(&r);
+    return t_rc_;
 }
 
 /* Steam: after a sharp book's h2h move, retail books move the same way within the lag (4 min). */

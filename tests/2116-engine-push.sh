@@ -44,6 +44,15 @@ sleep 1
 assert_eq "late snapshot" '["signal","update",2,-105] ["snapshot_end",1]' \
     "$(jq -c 'if .type == "snapshot_end" then ["snapshot_end", .count] else [.type, .data.state, .data.rev, .data.price] end' "$TMP/late" | paste -sd' ')"
 
+# the REST API serves the same live state (the bootstrap token is an admin)
+api() { curl -s -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HTTP/api/v1/$1"; }
+assert_eq "GET /api/v1/signals" '[1,"216a20c9c27a",2,"update",-105]' \
+    "$(api 'signals?sport=nba' | jq -c '[.count, .signals[0].signal_id, .signals[0].rev, .signals[0].state, .signals[0].price]')"
+assert_eq "GET /api/v1/events/tv25" '["tv25",2,1,1]' \
+    "$(api events/tv25 | jq -c '[.event_id, (.scores | length), (.markets | length), (.signals | length)]')"
+assert_eq "GET /api/v1/signals without a token" 401 \
+    "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP/api/v1/signals")"
+
 printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","commence_ts":%s,"status":"live","period":1,"clock_s":600,"home_score":12,"away_score":9}\n' \
     $((START + 300000)) "$LAL" "$BOS" "$START" | cat_produce games
 within 30 sig_count 3 || fail "no withdrawal"

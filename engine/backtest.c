@@ -322,17 +322,27 @@ static unsigned eng_bt_tier_bit(const char *tier)
     return 0;
 }
 
+/* The snapshot of key, or NULL (nothing is created). */
+static eng_bt_snap_t *eng_bt_snap_find(const eng_bt_t *bt, const char *key)
+{
+    eng_htab_it_t it;
+    uint32_t v;
+
+    eng_htab_probe(&bt->snap_ix, eng_htab_hash_str(0, key), &it);
+    while ((v = eng_htab_next(&bt->snap_ix, &it)) != ENG_HTAB_NONE)
+        if (strcmp(bt->snaps[v].key, key) == 0)
+            return &bt->snaps[v];
+    return NULL;
+}
+
 /* The snapshot of key, created when new; NULL when out of memory. */
 static eng_bt_snap_t *eng_bt_snap(eng_bt_t *bt, const char *key)
 {
     uint64_t h = eng_htab_hash_str(0, key);
-    eng_htab_it_t it;
-    uint32_t v;
+    eng_bt_snap_t *found = eng_bt_snap_find(bt, key);
 
-    eng_htab_probe(&bt->snap_ix, h, &it);
-    while ((v = eng_htab_next(&bt->snap_ix, &it)) != ENG_HTAB_NONE)
-        if (strcmp(bt->snaps[v].key, key) == 0)
-            return &bt->snaps[v];
+    if (found)
+        return found;
     if (bt->snap_cnt == bt->snap_cap) {
         size_t cap = bt->snap_cap ? bt->snap_cap * 2 : 256;
         eng_bt_snap_t *p = realloc(bt->snaps, cap * sizeof(*p));
@@ -594,20 +604,6 @@ static sv_err_t eng_bt_apply(eng_bt_t *bt, const wire_rec_t *rec, long line)
     if (rc == SV_OK && bt->signals && bt->applied)
         rc = eng_signals_decide(bt->signals, bt->st, rec->partition, bt->applied_ts);
     return rc;
-}
-
-/* A score snapshot of key, or NULL (no lookup entry is created). */
-static const eng_bt_snap_t *eng_bt_snap_find(const eng_bt_t *bt, const char *key)
-{
-    uint64_t h = eng_htab_hash_str(0, key);
-    eng_htab_it_t it;
-    uint32_t v;
-
-    eng_htab_probe(&bt->snap_ix, h, &it);
-    while ((v = eng_htab_next(&bt->snap_ix, &it)) != ENG_HTAB_NONE)
-        if (strcmp(bt->snaps[v].key, key) == 0)
-            return &bt->snaps[v];
-    return NULL;
 }
 
 /* Signals rule: the open signal of slot becomes a bet (a snapshot of its last revision). */

@@ -25,6 +25,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "api.h"
+#include "api_auth.h"
 #include "api_live.h"
 #include "cache.h"
 #include "cfg.h"
@@ -35,10 +36,13 @@
 #include "kout.h"
 #include "log.h"
 #include "market.h"
+#include "migrate.h"
 #include "publish.h"
 #include "push.h"
 #include "signals.h"
+#include "store.h"
 #include "sv_util.h"
+#include "tokens.h"
 #include "wire.h"
 
 #define ENG_TOPIC_MAX 320
@@ -88,6 +92,7 @@ typedef struct eng {
     eng_http_t *http;                    /* the HTTP port (engine/http.h) */
     eng_push_t *push;                    /* WebSocket/SSE subscribers (engine/push.h) */
     eng_api_t *api;                      /* REST API v1 (engine/api.h) */
+    eng_store_t *store;                  /* PostgreSQL (engine/store.h); NULL: pg.dsn=none */
     eng_cache_t *cache;                  /* Redis (engine/cache.h); NULL: redis.url=none */
     eng_said_t *said;                    /* recovery: revisions read back */
     size_t said_cnt, said_cap;
@@ -133,6 +138,8 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "usage: savant-engine [-c FILE] [-X key=value]... [--dump-config]\n"
+            "       savant-engine --migrate [-c FILE] [-X key=value]...\n"
+            "       savant-engine --create-token --user EMAIL [--role admin|user] [-c FILE] [-X ...]\n"
             "\n"
             "Consumes savant.odds.v1, games.v1, context.v1 and clicks.v1 in consumer group\n"
             "kafka.group from kafka.brokers and validates every event (invalid ones go to\n"
@@ -144,6 +151,13 @@ static void usage(FILE *fp)
             "At-least-once delivery (kafka.exactly_once: Kafka transactions). On start-up and\n"
             "on every partition assignment it rebuilds its state by re-reading the partitions\n"
             "up to the committed offsets. Runs until SIGINT/SIGTERM. Keys: docs/configuration.md\n"
+            "Signals go to savant.signals.v1, the latest state to Redis (redis.url; none: off),\n"
+            "push and the REST API to http.listen (docs/push.md, docs/api.md); PostgreSQL\n"
+            "(pg.dsn; none: off) holds users, tokens and bets, its schema migrated at start.\n"
+            "\n"
+            "      --migrate          apply the database migrations (pg.dsn) and exit\n"
+            "      --create-token     create the user --user EMAIL (role --role, default user)\n"
+            "                         when missing and print a new API token for it, once\n"
             "\n");
     cfg_cli_usage(fp);
     fprintf(fp, "  -h, --help             this text\n\n"
@@ -648,9 +662,10 @@ static void eng_http_readyz(struct evhttp_request *req, void *arg)
     char body[256];
     bool ready = !e->shutdown_tick && !kin_failed(e->kin);
     const char *redis = !e->cache ? "off" : eng_cache_connected(e->cache) ? "up" : "down";
+    const char *pg = !e->store ? "off" : eng_store_up(e->store) ? "up" : "down";
 
-    snprintf(body, sizeof(body), "{\"ready\":%s,\"redis\":\"%s\"}", ready ? "true" : "false",
-             redis);
+    snprintf(body, sizeof(body), "{\"ready\":%s,\"redis\":\"%s\",\"pg\":\"%s\"}",
+             ready ? "true" : "false", redis, pg);
     eng_http_reply_json(req, ready ? 200 : 503, body);
 }
 
@@ -726,6 +741,19 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
         metric(b, "savant_redis_pending", "gauge", "commands awaiting replies", NULL,
                (double)cs.pending);
     }
+    if (e->store) {
+        eng_store_stats_t ps;
+        eng_store_stats(e->store, &ps);
+        metric(b, "savant_pg_up", "gauge", "1 when the PostgreSQL store is connected", NULL, ps.up);
+        metric(b, "savant_pg_queries_total", "counter", "queries sent to PostgreSQL", NULL,
+               (double)ps.queries);
+        metric(b, "savant_pg_errors_total", "counter",
+               "PostgreSQL failures: connections, timeouts, refused statements", NULL,
+               (double)ps.errors);
+        metric(b, "savant_pg_unavailable_total", "counter",
+               "queries refused at once because PostgreSQL was down or the queue full", NULL,
+               (double)ps.unavailable);
+    }
     {
         eng_push_stats_t st;
         eng_push_stats(e->push, &st);
@@ -760,6 +788,69 @@ static void eng_http_page(struct evhttp_request *req, void *arg)
                       "text/html; charset=utf-8");
     evhttp_send_reply(req, 200, "OK", b);
     evbuffer_free(b);
+}
+
+/* --migrate and --create-token: exit status 0, or 1 with the reason. */
+static int eng_db_command(const cfg_t *cfg, bool create_token, const char *user, const char *role)
+{
+    char errstr[512], token[ENG_TOKEN_STR];
+    int applied = 0;
+
+    if (strcmp(cfg->pg_dsn, "none") == 0) {
+        fprintf(stderr, "savant-engine: pg.dsn is none: no database\n");
+        return 1;
+    }
+    if (eng_migrate(cfg->pg_dsn, &applied, errstr, sizeof(errstr)) != SV_OK) {
+        fprintf(stderr, "savant-engine: migrate: %s\n", errstr);
+        return 1;
+    }
+    if (!create_token) {
+        printf("savant-engine: %d migration%s applied\n", applied, applied == 1 ? "" : "s");
+        return 0;
+    }
+    if (eng_token_bootstrap(cfg->pg_dsn, user, role, token, sizeof(token), errstr,
+                            sizeof(errstr)) != SV_OK) {
+        fprintf(stderr, "savant-engine: create-token: %s\n", errstr);
+        return 1;
+    }
+    printf("%s\n", token);
+    fprintf(stderr, "savant-engine: a new %s token for %s (shown once; only its SHA-256 is "
+                    "stored)\n", role, user);
+    return 0;
+}
+
+/* PostgreSQL: migrate (a server that is not there yet is only a warning: the store reconnects),
+ * then the pool with the statements the routes use. 0, or -1 after printing why. */
+static int eng_store_start_all(eng_t *e)
+{
+    char errstr[512];
+    eng_store_conf_t sconf;
+    int applied = 0;
+    sv_err_t rc;
+
+    if (strcmp(e->cfg.pg_dsn, "none") == 0)
+        return 0;
+    rc = eng_migrate(e->cfg.pg_dsn, &applied, errstr, sizeof(errstr));
+    if (rc == SV_ERR_UNAVAILABLE) {
+        LOG_WARN("eng", "migrate_later", "reason=\"%s\"", errstr);
+    } else if (rc != SV_OK) {
+        fprintf(stderr, "savant-engine: migrate: %s\n", errstr);
+        return -1;
+    } else if (applied > 0) {
+        LOG_INFO("eng", "migrated", "applied=%d", applied);
+    }
+    memset(&sconf, 0, sizeof(sconf));
+    sconf.dsn = e->cfg.pg_dsn;
+    sconf.pool_size = e->cfg.pg_pool_size;
+    sconf.timeout_ms = e->cfg.pg_timeout_ms;
+    sconf.backoff_max_ms = e->cfg.pg_backoff_max_ms;
+    if (!(e->store = eng_store_new(e->base, &sconf, errstr, sizeof(errstr))) ||
+        eng_api_auth_prepare(e->store) != SV_OK || eng_store_start(e->store) != SV_OK) {
+        fprintf(stderr, "savant-engine: %s\n", e->store ? "cannot start the PostgreSQL store" : errstr);
+        return -1;
+    }
+    eng_api_set_resolver(e->api, eng_api_auth_resolve, e->store);
+    return 0;
 }
 
 /* The HTTP port, push and the cache, wired as the publisher's sinks. */
@@ -830,8 +921,14 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         CFG_CLI_LONGOPTS,
         {"help", no_argument, NULL, 'h'},
+        {"migrate", no_argument, NULL, 'M'},
+        {"create-token", no_argument, NULL, 'T'},
+        {"user", required_argument, NULL, 'U'},
+        {"role", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
+    bool migrate_only = false, create_token = false;
+    const char *token_user = NULL, *token_role = "user";
     static eng_t e; /* large (decoded input union); one per process */
     char errstr[512], topics[SV_ARRAY_SIZE(eng_inputs)][ENG_TOPIC_MAX];
     const char *topicv[SV_ARRAY_SIZE(eng_inputs)];
@@ -844,6 +941,15 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         }
+        if (opt == 'M' || opt == 'T' || opt == 'U' || opt == 'R') {
+            migrate_only |= opt == 'M';
+            create_token |= opt == 'T';
+            if (opt == 'U')
+                token_user = optarg;
+            if (opt == 'R')
+                token_role = optarg;
+            continue;
+        }
         if (cfg_cli_opt(&cli, opt, optarg) != SV_OK) {
             usage(stderr);
             return 2;
@@ -853,8 +959,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "savant-engine: unexpected argument '%s'\n", argv[optind]);
         return 2;
     }
+    if ((token_user || strcmp(token_role, "user") != 0) && !create_token) {
+        fprintf(stderr, "savant-engine: --user and --role go with --create-token\n");
+        return 2;
+    }
+    if (create_token && !token_user) {
+        fprintf(stderr, "savant-engine: --create-token needs --user EMAIL\n");
+        return 2;
+    }
+    if (create_token && strcmp(token_role, "admin") != 0 && strcmp(token_role, "user") != 0) {
+        fprintf(stderr, "savant-engine: --role: '%s' is not admin or user\n", token_role);
+        return 2;
+    }
     if ((rc = cfg_cli_main(&cli, &e.cfg, environ, "savant-engine")) >= 0)
         return rc;
+    if (migrate_only || create_token)
+        return eng_db_command(&e.cfg, create_token, token_user, token_role);
 
     signal(SIGPIPE, SIG_IGN);
     msgpack_sbuffer_init(&e.sbuf);
@@ -931,7 +1051,7 @@ int main(int argc, char **argv)
         goto out;
     }
     kin_set_echo(e.kin, e.signals_topic, eng_on_recovered);
-    if (eng_outputs_start(&e) != 0) {
+    if (eng_outputs_start(&e) != 0 || eng_store_start_all(&e) != 0) {
         e.rc = 1;
         goto out;
     }
@@ -966,6 +1086,7 @@ out:
     if (e.flush_ev)
         event_free(e.flush_ev);
     eng_push_free(e.push);
+    eng_store_free(e.store); /* answers the API's pending token lookups first */
     eng_api_free(e.api);
     eng_http_free(e.http);
     eng_cache_free(e.cache);

@@ -1,0 +1,52 @@
+# 2117: the engine and PostgreSQL: `savant-engine --migrate` applies the schema once,
+# `--create-token` creates the first admin and prints a token once (only its SHA-256 is stored),
+# the running engine accepts that token on the REST API (GET /api/v1/me), refuses others, reports
+# PostgreSQL in /readyz, and stops accepting the token within the 5 s cache once it is revoked.
+. "$(dirname "$0")/lib.sh"
+[ -n "${SAVANT_PG_DSN:-}" ] || fail "needs PostgreSQL (run under ops/services)"
+db=t2117_$$
+psql "$SAVANT_PG_DSN" -qAtc "create database $db" >/dev/null
+trap 'psql "$SAVANT_PG_DSN" -qAtc "drop database if exists $db with (force)" >/dev/null 2>&1; _cleanup' EXIT
+DSN=$(printf '%s' "$SAVANT_PG_DSN" | sed "s/dbname=[^ ]*/dbname=$db/")
+q() { psql "$DSN" -qAtc "$1"; }
+
+# usage
+set +e
+"$BIN/savant-engine" --create-token -X "pg.dsn=$DSN" 2>"$TMP/err"; rc=$?
+set -e
+assert_eq "--create-token without --user" 2 "$rc"
+grep -q -- '--create-token needs --user EMAIL' "$TMP/err" || fail "no reason: $(cat "$TMP/err")"
+
+assert_eq "first --migrate" "savant-engine: 1 migration applied" "$("$BIN/savant-engine" --migrate -X "pg.dsn=$DSN")"
+assert_eq "second --migrate" "savant-engine: 0 migrations applied" "$("$BIN/savant-engine" --migrate -X "pg.dsn=$DSN")"
+assert_eq "recorded migrations" "1|init" "$(q 'select version, name from schema_migrations')"
+
+TOKEN=$("$BIN/savant-engine" --create-token --user ann@example.com --role admin -X "pg.dsn=$DSN" 2>"$TMP/tok.err")
+case "$TOKEN" in sv_*) ;; *) fail "not a token: '$TOKEN' ($(cat "$TMP/tok.err"))" ;; esac
+hash=$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)
+assert_eq "stored hash" "1" "$(q "select count(*) from api_tokens where token_hash = '$hash'")"
+assert_eq "the token in clear anywhere" "0" \
+    "$(q "select count(*) from api_tokens t join users u on u.id = t.user_id where strpos(t::text || u::text, '$TOKEN') > 0")"
+assert_eq "the user" "ann@example.com|admin" "$(q 'select email, role from users')"
+
+start_broker --partitions 2
+bg "$BIN/savant-engine" -X "kafka.brokers=$BROKERS" -X kafka.group=t2117 -X redis.url=none -X "pg.dsn=$DSN" \
+    2>"$TMP/engine.log"
+ENGINE=$BG_PID
+wait_for 20 grep -q 'event=started' "$TMP/engine.log" || { cat "$TMP/engine.log" >&2; fail "engine did not start"; }
+HTTP=$(sed -n 's/.*event=started.* http=\([0-9]*\).*/\1/p' "$TMP/engine.log")
+me() { curl -s -H "Authorization: Bearer $1" "http://127.0.0.1:$HTTP/api/v1/me"; }
+ready() { curl -s "http://127.0.0.1:$HTTP/readyz" | grep -q '"pg":"up"'; }
+wait_for 20 ready || fail "PostgreSQL not up in /readyz: $(curl -s "http://127.0.0.1:$HTTP/readyz")"
+uid=$(q "select id from users where email = 'ann@example.com'")
+assert_eq "GET /api/v1/me" "{\"user_id\":$uid,\"email\":\"ann@example.com\",\"role\":\"admin\",\"scopes\":[\"read\",\"bet\",\"admin\"],\"token_id\":\"${hash:0:16}\"}" \
+    "$(me "$TOKEN")"
+assert_eq "an unknown token" '401 invalid token' "$(curl -s -o "$TMP/b" -w '%{http_code}' -H 'Authorization: Bearer sv_nope' "http://127.0.0.1:$HTTP/api/v1/me"; echo " $(jq -r .error.message "$TMP/b")")"
+
+# revoked: refused once the 5 s cache has passed
+q "update api_tokens set revoked_at = now() where token_hash = '$hash'" >/dev/null
+sleep 5.5
+assert_eq "a revoked token" 401 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HTTP/api/v1/me")"
+
+kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e
+assert_eq "engine exit status" 0 "$rc"

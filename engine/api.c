@@ -227,6 +227,51 @@ static bool api_match(const api_route_t *r, char **segs, int n, eng_api_req_t *o
     return true;
 }
 
+struct eng_api_held {
+    eng_api_req_t r;   /* r.req NULL once the client is gone; no query, no body */
+    bool watching;     /* the connection's close callback points here */
+};
+
+static void api_held_closed(struct evhttp_connection *evcon, void *arg)
+{
+    eng_api_held_t *h = arg;
+    UNUSED(evcon);
+    h->r.req = NULL;
+    h->watching = false;
+}
+
+eng_api_held_t *eng_api_hold(const eng_api_req_t *r)
+{
+    eng_api_held_t *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->r = *r;
+    h->r.body = NULL;
+    TAILQ_INIT(&h->r.query);
+    evhttp_connection_set_closecb(evhttp_request_get_connection(r->req), api_held_closed, h);
+    h->watching = true;
+    return h;
+}
+
+eng_api_req_t *eng_api_held_req(eng_api_held_t *h)
+{
+    if (!h->r.req)
+        return NULL;
+    if (h->watching) /* answered now: evhttp may free the request once the reply is out */
+        evhttp_connection_set_closecb(evhttp_request_get_connection(h->r.req), NULL, NULL);
+    h->watching = false;
+    return &h->r;
+}
+
+void eng_api_held_free(eng_api_held_t *h)
+{
+    if (!h)
+        return;
+    if (h->watching && h->r.req)
+        evhttp_connection_set_closecb(evhttp_request_get_connection(h->r.req), NULL, NULL);
+    free(h);
+}
+
 void eng_api_reply(eng_api_req_t *r, int status, json_t *j)
 {
     char *text = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;

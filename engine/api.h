@@ -113,6 +113,17 @@ sv_err_t eng_api_route(eng_api_t *api, unsigned method, const char *pattern, uns
 /** @brief Route i (i < count): its method name ("GET", …) and pattern; false past the end. */
 bool eng_api_route_at(const eng_api_t *api, size_t i, const char **method, const char **pattern);
 
+/*
+ * A request a handler answers later (after a database query): eng_api_hold() copies what the
+ * answer needs and watches the connection; eng_api_held_req() gives the request back to be
+ * answered at once, or NULL when the client went away meanwhile (evhttp freed it: answer
+ * nothing); eng_api_held_free() afterwards.
+ */
+typedef struct eng_api_held eng_api_held_t;
+eng_api_held_t *eng_api_hold(const eng_api_req_t *r);
+eng_api_req_t *eng_api_held_req(eng_api_held_t *h);
+void eng_api_held_free(eng_api_held_t *h);
+
 /** @brief Answer r with status and the JSON value j (consumed). */
 void eng_api_reply(eng_api_req_t *r, int status, json_t *j);
 

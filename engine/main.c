@@ -27,6 +27,7 @@
 #include "api.h"
 #include "api_auth.h"
 #include "api_live.h"
+#include "api_tokens.h"
 #include "cache.h"
 #include "cfg.h"
 #include "cands.h"
@@ -845,7 +846,8 @@ static int eng_store_start_all(eng_t *e)
     sconf.timeout_ms = e->cfg.pg_timeout_ms;
     sconf.backoff_max_ms = e->cfg.pg_backoff_max_ms;
     if (!(e->store = eng_store_new(e->base, &sconf, errstr, sizeof(errstr))) ||
-        eng_api_auth_prepare(e->store) != SV_OK || eng_store_start(e->store) != SV_OK) {
+        eng_api_auth_prepare(e->store) != SV_OK || eng_api_tokens_prepare(e->store) != SV_OK ||
+        eng_api_tokens_register(e->api, e->store) != SV_OK || eng_store_start(e->store) != SV_OK) {
         fprintf(stderr, "savant-engine: %s\n", e->store ? "cannot start the PostgreSQL store" : errstr);
         return -1;
     }

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "api_live.h"
+#include "api_tokens.h"
 #include "harness.h"
 #include "http.h"
 #include "publish.h"
@@ -356,6 +357,7 @@ int test_0751_openapi_routes(void)
     T_ASSERT((http = eng_http_new(base, "127.0.0.1:0", err, sizeof(err))));
     T_ASSERT((api = eng_api_new(base, http, &conf, err, sizeof(err))));
     T_ASSERT_INT(eng_api_live_register(api, NULL), ==, SV_OK);
+    T_ASSERT_INT(eng_api_tokens_register(api, NULL), ==, SV_OK);
     T_ASSERT((fp = fopen(t_path("docs/openapi.yaml"), "r")));
     while (fgets(line, sizeof(line), fp)) {
         char meth[16];

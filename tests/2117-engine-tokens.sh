@@ -1,7 +1,8 @@
 # 2117: the engine and PostgreSQL: `savant-engine --migrate` applies the schema once,
 # `--create-token` creates the first admin and prints a token once (only its SHA-256 is stored),
 # the running engine accepts that token on the REST API (GET /api/v1/me), refuses others, reports
-# PostgreSQL in /readyz, and stops accepting the token within the 5 s cache once it is revoked.
+# PostgreSQL in /readyz; the token routes create (once, hashed), list (never the token) and revoke
+# tokens; a revoked token stops working within the 5 s cache.
 . "$(dirname "$0")/lib.sh"
 [ -n "${SAVANT_PG_DSN:-}" ] || fail "needs PostgreSQL (run under ops/services)"
 db=t2117_$$
@@ -43,9 +44,28 @@ assert_eq "GET /api/v1/me" "{\"user_id\":$uid,\"email\":\"ann@example.com\",\"ro
     "$(me "$TOKEN")"
 assert_eq "an unknown token" '401 invalid token' "$(curl -s -o "$TMP/b" -w '%{http_code}' -H 'Authorization: Bearer sv_nope' "http://127.0.0.1:$HTTP/api/v1/me"; echo " $(jq -r .error.message "$TMP/b")")"
 
-# revoked: refused once the 5 s cache has passed
+# the token routes: a read-only token made through the API, listed, used, revoked
+api() { curl -s -o "$TMP/body" -w '%{http_code}' -H "Authorization: Bearer $1" -X "$2" ${4:+-d "$4"} \
+    "http://127.0.0.1:$HTTP/api/v1/$3"; }
+assert_eq "POST /api/v1/tokens" 201 "$(api "$TOKEN" POST tokens '{"scopes":["read"]}')"
+T2=$(jq -r .token "$TMP/body")
+id2=$(jq -r .id "$TMP/body")
+assert_eq "the new token's answer" "[\"${T2:0:8}\",[\"read\"]]" "$(jq -c '[.prefix, .scopes]' "$TMP/body")"
+assert_eq "stored as a hash" 1 "$(q "select count(*) from api_tokens where token_hash = '$(printf '%s' "$T2" | sha256sum | cut -d' ' -f1)' and scopes = '{read}'")"
+assert_eq "GET /api/v1/me with it" '["ann@example.com",["read"]]' "$(me "$T2" | jq -c '[.email, .scopes]')"
+assert_eq "a read token cannot grant bet" "403 scopes" "$(api "$T2" POST tokens '{"scopes":["bet"]}') $(jq -r .error.field "$TMP/body")"
+assert_eq "bad scopes" "422 scopes" "$(api "$TOKEN" POST tokens '{"scopes":["root"]}') $(jq -r .error.field "$TMP/body")"
+assert_eq "GET /api/v1/tokens" 200 "$(api "$TOKEN" GET tokens)"
+assert_eq "the list" "[[\"${TOKEN:0:8}\",[\"read\",\"bet\",\"admin\"],null],[\"${T2:0:8}\",[\"read\"],null]]" \
+    "$(jq -c '[.tokens[] | [.prefix, .scopes, .revoked_ms]]' "$TMP/body")"
+grep -q "$T2" "$TMP/body" && fail "the token list shows a token"
+assert_eq "DELETE /api/v1/tokens/$id2" 204 "$(api "$TOKEN" DELETE "tokens/$id2")"
+assert_eq "DELETE it again" "404 id" "$(api "$TOKEN" DELETE "tokens/$id2") $(jq -r .error.field "$TMP/body")"
+
+# revoked: refused once the 5 s cache has passed (one revoked through the API, one in the table)
 q "update api_tokens set revoked_at = now() where token_hash = '$hash'" >/dev/null
 sleep 5.5
+assert_eq "a token revoked through the API" 401 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $T2" "http://127.0.0.1:$HTTP/api/v1/me")"
 assert_eq "a revoked token" 401 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$HTTP/api/v1/me")"
 
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e

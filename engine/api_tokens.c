@@ -3,6 +3,8 @@
  */
 #include "api_tokens.h"
 
+#include "api_db.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +15,10 @@
 #define ST_LIST "api_token_list"
 #define ST_REVOKE "api_token_revoke"
 
-/* A request waiting for the store. */
+/* What a token creation keeps for its answer. */
 typedef struct tok_q {
-    eng_api_held_t *held; /* the request, answered when the store answers */
     char token[ENG_TOKEN_STR];
-    json_t *scopes;       /* the new token's scopes */
+    json_t *scopes; /* the new token's scopes */
 } tok_q_t;
 
 sv_err_t eng_api_tokens_prepare(eng_store_t *store)
@@ -52,44 +53,17 @@ static int64_t tok_subject(const eng_api_req_t *r, int64_t asked)
 
 static void tok_free(tok_q_t *q)
 {
-    eng_api_held_free(q->held);
     json_decref(q->scopes);
     free(q);
 }
 
-/* A query for request r with q: held, then sent; on refusal answered 503 and freed. */
-static void tok_send(eng_store_t *store, eng_api_req_t *r, tok_q_t *q, const char *stmt, int n,
-                     const char *const *values, eng_store_cb *cb)
+static void tok_created(eng_api_req_t *r, const PGresult *res, sv_err_t rc, void *ctx)
 {
-    if (!(q->held = eng_api_hold(r))) {
-        tok_free(q);
-        eng_http_error(r->req, 500, "", "out of memory");
-        return;
-    }
-    if (eng_store_query(store, stmt, n, values, NULL, NULL, cb, q) != SV_OK) {
-        eng_api_held_free(q->held);
-        q->held = NULL;
-        tok_free(q);
-        evhttp_add_header(evhttp_request_get_output_headers(r->req), "Retry-After", "1");
-        eng_http_error(r->req, 503, "", "the database is unavailable; retry");
-    }
-}
-
-static void tok_store_failed(eng_api_req_t *r, sv_err_t rc)
-{
-    evhttp_add_header(evhttp_request_get_output_headers(r->req), "Retry-After", "1");
-    eng_http_error(r->req, rc == SV_ERR_PG ? 500 : 503, "",
-                   rc == SV_ERR_PG ? "the database refused the request" : "the database is unavailable; retry");
-}
-
-static void tok_created(void *arg, const PGresult *res, sv_err_t rc)
-{
-    tok_q_t *q = arg;
-    eng_api_req_t *r = eng_api_held_req(q->held);
+    tok_q_t *q = ctx;
     if (!r) {
         /* the client went away */
     } else if (rc != SV_OK) {
-        tok_store_failed(r, rc);
+        eng_api_db_failed(r, rc);
     } else if (PQntuples(res) != 1) {
         eng_http_error(r->req, 404, "user_id", "no such user");
     } else {
@@ -159,17 +133,17 @@ static void tok_create(eng_api_req_t *r, void *arg)
     values[1] = hash;
     values[2] = prefix;
     values[3] = arr;
-    tok_send(store, r, q, ST_INSERT, 4, values, tok_created);
+    if (eng_api_db(store, r, ST_INSERT, 4, values, tok_created, q) != SV_OK)
+        tok_free(q);
 }
 
-static void tok_listed(void *arg, const PGresult *res, sv_err_t rc)
+static void tok_listed(eng_api_req_t *r, const PGresult *res, sv_err_t rc, void *ctx)
 {
-    tok_q_t *q = arg;
-    eng_api_req_t *r = eng_api_held_req(q->held);
+    UNUSED(ctx);
     if (!r) {
         /* the client went away */
     } else if (rc != SV_OK) {
-        tok_store_failed(r, rc);
+        eng_api_db_failed(r, rc);
     } else {
         json_t *list = json_array();
         for (int i = 0; i < PQntuples(res); i++) {
@@ -197,7 +171,6 @@ static void tok_listed(void *arg, const PGresult *res, sv_err_t rc)
         }
         eng_api_reply(r, 200, json_pack("{s:o}", "tokens", list));
     }
-    tok_free(q);
 }
 
 /* GET /api/v1/tokens[?user_id=N (admin)] */
@@ -208,29 +181,24 @@ static void tok_list(eng_api_req_t *r, void *arg)
     char idbuf[24];
     const char *values[1] = {idbuf};
     int64_t subject = tok_subject(r, u ? strtoll(u, NULL, 10) : 0);
-    tok_q_t *q;
 
     if (subject == 0)
         return eng_http_error(r->req, 422, "user_id", "the bootstrap token names the user");
-    if (!(q = calloc(1, sizeof(*q))))
-        return eng_http_error(r->req, 500, "", "out of memory");
     snprintf(idbuf, sizeof(idbuf), "%lld", (long long)subject);
-    tok_send(store, r, q, ST_LIST, 1, values, tok_listed);
+    eng_api_db(store, r, ST_LIST, 1, values, tok_listed, NULL);
 }
 
-static void tok_revoked(void *arg, const PGresult *res, sv_err_t rc)
+static void tok_revoked(eng_api_req_t *r, const PGresult *res, sv_err_t rc, void *ctx)
 {
-    tok_q_t *q = arg;
-    eng_api_req_t *r = eng_api_held_req(q->held);
+    UNUSED(ctx);
     if (!r)
         ; /* the client went away */
     else if (rc != SV_OK)
-        tok_store_failed(r, rc);
+        eng_api_db_failed(r, rc);
     else if (PQntuples(res) != 1)
         eng_http_error(r->req, 404, "id", "no such live token of yours");
     else
         evhttp_send_reply(r->req, 204, "No Content", NULL);
-    tok_free(q);
 }
 
 /* DELETE /api/v1/tokens/{id}: revoke (own; an admin any). */
@@ -240,15 +208,12 @@ static void tok_revoke(eng_api_req_t *r, void *arg)
     char *end, owner[24];
     long long id = strtoll(r->params[0], &end, 10);
     const char *values[2] = {r->params[0], owner};
-    tok_q_t *q;
 
     if (*end || id < 1)
         return eng_http_error(r->req, 404, "id", "no such token");
     snprintf(owner, sizeof(owner), "%lld",
              (long long)(r->who->scopes & ENG_SCOPE_ADMIN ? 0 : r->who->user_id));
-    if (!(q = calloc(1, sizeof(*q))))
-        return eng_http_error(r->req, 500, "", "out of memory");
-    tok_send(store, r, q, ST_REVOKE, 2, values, tok_revoked);
+    eng_api_db(store, r, ST_REVOKE, 2, values, tok_revoked, NULL);
 }
 
 sv_err_t eng_api_tokens_register(eng_api_t *api, eng_store_t *store)

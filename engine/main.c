@@ -28,6 +28,7 @@
 #include "api_auth.h"
 #include "api_live.h"
 #include "api_tokens.h"
+#include "api_users.h"
 #include "cache.h"
 #include "cfg.h"
 #include "cands.h"
@@ -847,7 +848,9 @@ static int eng_store_start_all(eng_t *e)
     sconf.backoff_max_ms = e->cfg.pg_backoff_max_ms;
     if (!(e->store = eng_store_new(e->base, &sconf, errstr, sizeof(errstr))) ||
         eng_api_auth_prepare(e->store) != SV_OK || eng_api_tokens_prepare(e->store) != SV_OK ||
-        eng_api_tokens_register(e->api, e->store) != SV_OK || eng_store_start(e->store) != SV_OK) {
+        eng_api_tokens_register(e->api, e->store) != SV_OK ||
+        eng_api_users_prepare(e->store) != SV_OK ||
+        eng_api_users_register(e->api, e->store) != SV_OK || eng_store_start(e->store) != SV_OK) {
         fprintf(stderr, "savant-engine: %s\n", e->store ? "cannot start the PostgreSQL store" : errstr);
         return -1;
     }

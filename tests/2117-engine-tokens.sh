@@ -62,6 +62,20 @@ grep -q "$T2" "$TMP/body" && fail "the token list shows a token"
 assert_eq "DELETE /api/v1/tokens/$id2" 204 "$(api "$TOKEN" DELETE "tokens/$id2")"
 assert_eq "DELETE it again" "404 id" "$(api "$TOKEN" DELETE "tokens/$id2") $(jq -r .error.field "$TMP/body")"
 
+# users (admin): create, duplicate, bad fields, list, get; a user's token is refused
+TOKEN_USER=$("$BIN/savant-engine" --create-token --user carl@example.com --role user -X "pg.dsn=$DSN" 2>/dev/null)
+assert_eq "POST /api/v1/users" 201 "$(api "$TOKEN" POST users '{"email":"bob@example.com","max_stake":25.5}')"
+assert_eq "the new user" '["bob@example.com","user","25.50","1000.00"]' "$(jq -c '[.email, .role, .max_stake, .daily_exposure]' "$TMP/body")"
+bob=$(jq -r .id "$TMP/body")
+assert_eq "the same email again" "409 email" "$(api "$TOKEN" POST users '{"email":"bob@example.com"}') $(jq -r .error.field "$TMP/body")"
+assert_eq "a bad role" "422 role" "$(api "$TOKEN" POST users '{"email":"c@example.com","role":"root"}') $(jq -r .error.field "$TMP/body")"
+assert_eq "an injection attempt is just an odd email" 201 "$(api "$TOKEN" POST users "{\"email\":\"x'); drop table users;--@example.com\"}")"
+assert_eq "GET /api/v1/users" '["ann@example.com","carl@example.com","bob@example.com","x'"'"'); drop table users;--@example.com"]' \
+    "$(api "$TOKEN" GET users >/dev/null; jq -c '[.users[].email]' "$TMP/body")"
+assert_eq "GET /api/v1/users/$bob" "200 bob@example.com" "$(api "$TOKEN" GET "users/$bob") $(jq -r .email "$TMP/body")"
+assert_eq "GET /api/v1/users/999999" "404 id" "$(api "$TOKEN" GET users/999999) $(jq -r .error.field "$TMP/body")"
+assert_eq "users need the admin scope" "403 token" "$(api "$TOKEN_USER" GET users) $(jq -r .error.field "$TMP/body")"
+
 # revoked: refused once the 5 s cache has passed (one revoked through the API, one in the table)
 q "update api_tokens set revoked_at = now() where token_hash = '$hash'" >/dev/null
 sleep 5.5

@@ -1245,7 +1245,10 @@ int test_1106_cache_unavailable(void)
     /* attempts at 0, 100, 300, 700 ms: four (three to five on a loaded machine) */
     T_ASSERT_INT(st.errors, >=, 3);
     T_ASSERT_INT(st.errors, <=, 5);
-    T_ASSERT_INT(st.reconnects, ==, st.errors - 1);
+    /* every attempt after the first is a reconnect; one may be under way (counted, not yet
+     * failed) when the counters are read */
+    T_ASSERT_INT(st.reconnects, >=, st.errors - 1);
+    T_ASSERT_INT(st.reconnects, <=, st.errors);
     /* now it starts: the next attempt (400 ms backoff at most) connects and rewrites */
     T_ASSERT(t_redis_start(&R, NULL) == 0);
     T_ASSERT(t_wait_idle(base, c, 1, 3000));

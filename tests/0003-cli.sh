@@ -5,7 +5,7 @@
 
 run() { set +e; "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; set -e; }
 
-for b in savant-broker savant-cat savant-engine savant-score savant-top savant-feed savant-replay; do
+for b in savant-broker savant-cat savant-engine savant-score savant-top savant-feed savant-replay savant-book; do
     run "$BIN/$b" --help
     assert_eq "$b --help status" 0 "$rc"
     grep -q "^usage: $b" "$TMP/out" || fail "$b --help prints no usage line"

@@ -495,6 +495,8 @@ static void book_handle(book_t *bk, const rd_kafka_message_t *m)
     bk->inflight++;
     if (bk->hold_tv) {
         job->state = BOOK_JOB_HELD;
+        /* the hold counts from now, not from the loop's cached time (older by this turn's work) */
+        event_base_update_cache_time(bk->base);
         job->timer = evtimer_new(bk->base, book_on_hold, job);
         if (!job->timer || evtimer_add(job->timer, bk->hold_tv) != 0) {
             if (job->timer)

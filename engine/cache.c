@@ -28,6 +28,7 @@
 
 #include "htab.h"
 #include "log.h"
+#include "sv_net.h"
 #include "sv_util.h"
 
 #define CACHE_MOD "cache"
@@ -771,7 +772,6 @@ static void cache_on_lookup(int result, struct evutil_addrinfo *res, void *arg)
 {
     cache_lookup_t *lk = arg;
     eng_cache_t *c = lk->c;
-    const struct evutil_addrinfo *pick = NULL;
     char addr[INET6_ADDRSTRLEN], reason[300];
 
     free(lk);
@@ -789,20 +789,7 @@ static void cache_on_lookup(int result, struct evutil_addrinfo *res, void *arg)
         cache_went_down(c, reason, true);
         return;
     }
-    for (const struct evutil_addrinfo *ai = res; ai; ai = ai->ai_next)
-        if (ai->ai_family == AF_INET) {
-            pick = ai;
-            break;
-        }
-    if (!pick)
-        pick = res;
-    if (pick->ai_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)pick->ai_addr)->sin_addr,
-                  addr, sizeof(addr));
-    else
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)pick->ai_addr)->sin6_addr, addr,
-                  sizeof(addr));
+    sv_addrinfo_text(res, addr, sizeof(addr));
     evutil_freeaddrinfo(res);
     cache_connect_addr(c, addr);
 }

@@ -26,6 +26,7 @@
 #include <event2/util.h>
 
 #include "log.h"
+#include "sv_net.h"
 #include "sv_util.h"
 
 #define STORE_MOD "store"
@@ -623,7 +624,6 @@ static void store_conn_on_lookup(int result, struct evutil_addrinfo *res, void *
 {
     store_lookup_t *lk = arg;
     store_conn_t *c = lk->c;
-    const struct evutil_addrinfo *pick = NULL;
     char reason[STORE_REASON_MAX];
 
     free(lk);
@@ -641,20 +641,7 @@ static void store_conn_on_lookup(int result, struct evutil_addrinfo *res, void *
         store_conn_fail(c, reason);
         return;
     }
-    for (const struct evutil_addrinfo *ai = res; ai; ai = ai->ai_next)
-        if (ai->ai_family == AF_INET) {
-            pick = ai;
-            break;
-        }
-    if (!pick)
-        pick = res;
-    if (pick->ai_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)pick->ai_addr)->sin_addr,
-                  c->hostaddr, sizeof(c->hostaddr));
-    else
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)(const void *)pick->ai_addr)->sin6_addr,
-                  c->hostaddr, sizeof(c->hostaddr));
+    sv_addrinfo_text(res, c->hostaddr, sizeof(c->hostaddr));
     evutil_freeaddrinfo(res);
     store_conn_connect(c, c->hostaddr);
 }

@@ -160,11 +160,26 @@ static sv_err_t encode(eng_pub_t *p, wire_type_t t, const void *ev)
     return SV_OK;
 }
 
+/* The fields every item of market mk (of game g) shares: a live item, done once g is over. */
+static void item_of_market(eng_item_t *it, eng_item_kind_t kind, const char *key,
+                           const eng_market_t *mk, const eng_game_t *g)
+{
+    memset(it, 0, sizeof(*it));
+    it->kind = kind;
+    it->key = key;
+    it->sport = game_sport(g);
+    it->event_id = mk->event_id;
+    it->market = mk->market;
+    it->player = mk->player;
+    it->live = true;
+    it->done = game_done(g);
+}
+
 static sv_err_t render_score(eng_pub_t *p, uint32_t slot)
 {
     const eng_market_t *mk = eng_state_market_at(p->st, slot / ENG_OUTCOMES_MAX);
     size_t i = slot % ENG_OUTCOMES_MAX;
-    const eng_game_t *g = eng_state_game(p->st, mk->event_id);
+    const eng_game_t *g = eng_state_game_at(p->st, mk->game);
     char key[WIRE_KEY_MAX];
     eng_item_t it;
 
@@ -174,18 +189,10 @@ static sv_err_t render_score(eng_pub_t *p, uint32_t slot)
     eng_cands_score(p->cands, p->st, mk, i, &p->sc, NULL, NULL);
     if (wire_key(WIRE_SCORE, &p->sc, key, sizeof(key)) != SV_OK)
         return SV_ERR_INVALID;
-    memset(&it, 0, sizeof(it));
-    it.kind = ENG_ITEM_SCORE;
-    it.key = key;
-    it.sport = game_sport(g);
-    it.event_id = mk->event_id;
-    it.market = mk->market;
-    it.player = mk->player;
+    item_of_market(&it, ENG_ITEM_SCORE, key, mk, g);
     it.has_tier = (p->sc.present & WIRE_SCORE_HAS_TIER) != 0;
     it.tier = p->sc.tier;
     it.final = p->sc.present & WIRE_SCORE_HAS_FINAL ? p->sc.final : 0.0;
-    it.live = true;
-    it.done = game_done(g);
     it.ts = p->sc.ts;
     return encode(p, WIRE_SCORE, &p->sc) == SV_OK ? view_set_mp(p, slot, &it) : SV_ERR_INVALID;
 }
@@ -275,20 +282,12 @@ static void market_mp(eng_pub_t *p, const eng_market_t *mk, const eng_game_t *g)
 static sv_err_t render_market(eng_pub_t *p, uint32_t idx)
 {
     const eng_market_t *mk = eng_state_market_at(p->st, idx);
-    const eng_game_t *g = eng_state_game(p->st, mk->event_id);
+    const eng_game_t *g = eng_state_game_at(p->st, mk->game);
     char key[WIRE_KEY_MAX];
     eng_item_t it;
 
     snprintf(key, sizeof(key), "%s|%s|%s", mk->event_id, mk->market, mk->player);
-    memset(&it, 0, sizeof(it));
-    it.kind = ENG_ITEM_MARKET;
-    it.key = key;
-    it.sport = game_sport(g);
-    it.event_id = mk->event_id;
-    it.market = mk->market;
-    it.player = mk->player;
-    it.live = true;
-    it.done = game_done(g);
+    item_of_market(&it, ENG_ITEM_MARKET, key, mk, g);
     it.ts = mk->ts;
     market_mp(p, mk, g);
     return view_set_mp(p, idx, &it);

@@ -26,9 +26,11 @@
 
 #include "api.h"
 #include "api_auth.h"
+#include "api_bets.h"
 #include "api_live.h"
 #include "api_tokens.h"
 #include "api_users.h"
+#include "bets.h"
 #include "cache.h"
 #include "cfg.h"
 #include "cands.h"
@@ -79,6 +81,9 @@ typedef struct eng {
     char dlq_topic[ENG_TOPIC_MAX];       /* prefix + dlq.v1 */
     char scores_topic[ENG_TOPIC_MAX];    /* prefix + scores.v1 */
     char signals_topic[ENG_TOPIC_MAX];   /* prefix + signals.v1 */
+    char placements_topic[ENG_TOPIC_MAX]; /* prefix + placements.v1 */
+    char grades_topic[ENG_TOPIC_MAX];    /* prefix + grades.v1 */
+    eng_bets_t *bets;                    /* the click-to-bet lifecycle (engine/bets.h) */
     eng_state_t *state;                  /* games, context and markets */
     eng_cands_t *cands;                  /* scoring of candidates (engine/cands.h) */
     eng_ai_t *ai;                        /* LSTM p_model and Elo (engine/ai.h) */
@@ -108,6 +113,7 @@ typedef struct eng {
         wire_game_t game;
         wire_context_t context;
         wire_click_t click;
+        wire_placement_result_t result;
     } in;
     unsigned long long dlq_cnt;          /* dead letters emitted */
     unsigned long long valid_cnt[WIRE__CNT]; /* valid inputs by type */
@@ -121,6 +127,7 @@ static eng_handler_fn eng_on_odds;
 static eng_handler_fn eng_on_game;
 static eng_handler_fn eng_on_context;
 static eng_handler_fn eng_on_click;
+static eng_handler_fn eng_on_result;
 
 /* The input topics, their types, and what a valid event of each does (STYLE rule 10). */
 typedef struct eng_input {
@@ -134,6 +141,7 @@ static const eng_input_t eng_inputs[] = {
     {"games.v1", WIRE_GAME, eng_on_game},
     {"context.v1", WIRE_CONTEXT, eng_on_context},
     {"clicks.v1", WIRE_CLICK, eng_on_click},
+    {"placement-results.v1", WIRE_PLACEMENT_RESULT, eng_on_result},
 };
 
 static void usage(FILE *fp)
@@ -196,30 +204,61 @@ static void eng_emit(eng_t *e, const char *topic, const char *key, int64_t ts)
     }
 }
 
-static void eng_dead_letter(eng_t *e, const rd_kafka_message_t *m, const wire_err_t *werr)
+static void eng_dead_letter_raw(eng_t *e, const char *topic, int32_t part, int64_t offset,
+                                int64_t ts, const void *payload, size_t len, const wire_err_t *werr)
 {
     wire_dlq_t d;
     wire_err_t err2;
     char key[WIRE_KEY_MAX];
-    rd_kafka_timestamp_type_t tstype;
-    int64_t ts = rd_kafka_message_timestamp(m, &tstype);
 
     memset(&d, 0, sizeof(d));
     d.v = WIRE_VERSION;
     d.ts = ts >= 1 && ts <= WIRE_TS_MAX ? ts : 1; /* the input's own time, never the clock */
-    sv_strlcpy(d.src_topic, rd_kafka_topic_name(m->rkt), sizeof(d.src_topic));
-    d.src_partition = m->partition;
-    d.src_offset = m->offset;
+    sv_strlcpy(d.src_topic, topic, sizeof(d.src_topic));
+    d.src_partition = part;
+    d.src_offset = offset;
     wire_err_str(werr, d.error, sizeof(d.error));
-    d.orig = m->payload;
-    d.orig_len = m->len <= WIRE_DLQ_BYTES_MAX ? m->len : WIRE_DLQ_BYTES_MAX;
+    d.orig = payload;
+    d.orig_len = len <= WIRE_DLQ_BYTES_MAX ? len : WIRE_DLQ_BYTES_MAX;
     msgpack_sbuffer_clear(&e->sbuf);
     SV_ASSERT(wire_encode(WIRE_DLQ, &d, &e->pk, &err2) == SV_OK);
     SV_ASSERT(wire_key(WIRE_DLQ, &d, key, sizeof(key)) == SV_OK);
     LOG_WARN("eng", "dead_letter", "topic=%s part=%d offset=%lld error=\"%s\"", d.src_topic,
-             (int)m->partition, (long long)m->offset, d.error);
+             (int)part, (long long)offset, d.error);
     eng_emit(e, e->dlq_topic, key, d.ts);
     e->dlq_cnt++;
+}
+
+static void eng_dead_letter(eng_t *e, const rd_kafka_message_t *m, const wire_err_t *werr)
+{
+    rd_kafka_timestamp_type_t tstype;
+    eng_dead_letter_raw(e, rd_kafka_topic_name(m->rkt), m->partition, m->offset,
+                        rd_kafka_message_timestamp(m, &tstype), m->payload, m->len, werr);
+}
+
+/* An output of the bets lifecycle (a placement, a grade), produced like the engine's own. */
+static void eng_bets_emit(void *arg, wire_type_t t, const void *ev)
+{
+    eng_t *e = arg;
+    char key[WIRE_KEY_MAX];
+    wire_err_t err;
+    int64_t ts = t == WIRE_PLACEMENT ? ((const wire_placement_t *)ev)->ts
+                                     : ((const wire_grade_t *)ev)->ts;
+
+    msgpack_sbuffer_clear(&e->sbuf);
+    if (wire_encode(t, ev, &e->pk, &err) != SV_OK ||
+        wire_key(t, ev, key, sizeof(key)) != SV_OK) {
+        LOG_ERROR("eng", "output_invalid", "type=%s field=%s reason=\"%s\"", wire_type_name(t),
+                  err.field, err.reason);
+        return;
+    }
+    eng_emit(e, t == WIRE_PLACEMENT ? e->placements_topic : e->grades_topic, key, ts);
+}
+
+/* The game has ended: final, or will not be played as scheduled (void). */
+static bool eng_game_ended(wire_game_status_t st)
+{
+    return st == WIRE_GAME_FINAL || st == WIRE_GAME_CANCELLED || st == WIRE_GAME_POSTPONED;
 }
 
 static void eng_nomem(eng_t *e, const char *what)
@@ -259,6 +298,10 @@ static void eng_on_signal_rev(void *arg, uint32_t slot, wire_signal_t *sig)
     }
     if (eng_pub_signal(e->pub, slot, g, sig) != SV_OK)
         eng_nomem(e, "publish");
+    if (eng_bets_on_signal(e->bets, slot, sig, e->replaying) != SV_OK)
+        eng_nomem(e, "bets");
+    if (!e->replaying)
+        eng_bets_history(e->bets, sig);
 }
 
 /* After an input of partition part: the rules re-decide the games it touched, and event time of
@@ -335,6 +378,14 @@ static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
         return rc;
     rc = eng_state_apply_odds(e->state, &e->in.odds, &mk, err);
     if (rc == SV_OK) {
+        const eng_game_t *g = eng_state_game_at(e->state, mk->game);
+        /* the close: the consensus after the last quote before the start (a game not known yet
+         * has not started as far as the engine can tell) */
+        if (!g || !g->known || (g->status == WIRE_GAME_SCHEDULED && e->in.odds.ts < g->commence_ts)) {
+            for (size_t i = 0; i < mk->cand_cnt; i++)
+                mk->close_p[i] = mk->cands[i].p_fair;
+            mk->close_set = true;
+        }
         eng_ai_on_odds(e->ai, e->state, mk, e->in.odds.ts);
         eng_emit_scores(e, mk);
     }
@@ -355,6 +406,7 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
 {
     eng_game_t *g = eng_state_game(e->state, e->in.game.event_id);
     bool was_known = g && g->known;
+    bool was_ended = was_known && eng_game_ended(g->status);
     int64_t commence = was_known ? g->commence_ts : 0;
     char home[WIRE_NAME_MAX + 1] = "", away[WIRE_NAME_MAX + 1] = "", sport[WIRE_TOKEN_MAX + 1] = "";
     sv_err_t rc = eng_check_sport(e, e->in.game.sport, err);
@@ -378,6 +430,11 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
         if (g && g->known && g->status != WIRE_GAME_SCHEDULED && g->status != WIRE_GAME_LIVE &&
             eng_pub_game_dirty(e->pub, g) != SV_OK) /* ended: its items get the TTL */
             eng_nomem(e, "publish");
+        /* ended now: grade its signals and bets (once: a repeated final changes nothing) */
+        if (g && g->known && !was_ended && eng_game_ended(g->status) && g->market_cnt > 0 &&
+            eng_bets_game_ended(e->bets, eng_state_game_market(e->state, g, 0)->game,
+                                e->in.game.ts, e->replaying) != SV_OK)
+            eng_nomem(e, "bets");
     }
     if (rc == SV_OK && g &&
         (!was_known || commence != g->commence_ts || strcmp(home, g->home) != 0 ||
@@ -413,12 +470,85 @@ static sv_err_t eng_on_context(eng_t *e, const rd_kafka_message_t *m, wire_err_t
     return rc;
 }
 
-/* Clicks are validated and counted; the bets issue turns them into bets. */
+/* A click of savant.clicks.v1 in flight: what a dead letter needs once the answer comes, since
+ * the message is only borrowed for the handler. */
+typedef struct eng_click_job {
+    eng_t *e;
+    char topic[ENG_TOPIC_MAX];
+    int32_t part;
+    int64_t offset, ts;
+    size_t len;
+    unsigned char payload[];
+} eng_click_job_t;
+
+static void eng_dead_letter_raw(eng_t *e, const char *topic, int32_t part, int64_t offset,
+                                int64_t ts, const void *payload, size_t len, const wire_err_t *werr);
+
+/* The click's answer: a bet (or a recorded rejection) needs nothing more; anything else — an
+ * unknown signal, a bad stake, PostgreSQL unavailable — is a dead letter with the reason and the
+ * original bytes (to be produced again once fixed). */
+static void eng_click_done(void *ctx, const eng_click_out_t *o)
+{
+    eng_click_job_t *j = ctx;
+    eng_t *e = j->e;
+    if (!o->recorded) {
+        wire_err_t werr;
+        snprintf(werr.field, sizeof(werr.field), "%s", o->field ? o->field : "");
+        snprintf(werr.reason, sizeof(werr.reason), "HTTP %d: %.140s", o->status, o->message);
+        eng_dead_letter_raw(e, j->topic, j->part, j->offset, j->ts, j->payload, j->len, &werr);
+    }
+    kin_release(e->kin);
+    free(j);
+}
+
+/* A click: the same validated path as POST /api/v1/bets (engine/bets.h); the batch waits for
+ * its answer (kin_hold), so its offset is committed only after the bet is in PostgreSQL and its
+ * placement acknowledged. Re-read clicks (recovery) are not redone: they were answered. */
 static sv_err_t eng_on_click(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
 {
-    UNUSED(e);
+    eng_click_job_t *j;
+    char *end;
+    long long user;
+    rd_kafka_timestamp_type_t tstype;
+
+    if (e->replaying)
+        return SV_OK;
+    user = strtoll(e->in.click.user_id, &end, 10);
+    if (*end || user < 1) {
+        snprintf(err->field, sizeof(err->field), "user_id");
+        snprintf(err->reason, sizeof(err->reason), "expected a user id (users.id, a number >= 1)");
+        return SV_ERR_INVALID;
+    }
+    if (!(j = malloc(sizeof(*j) + m->len)))
+        return SV_ERR_NOMEM;
+    j->e = e;
+    sv_strlcpy(j->topic, rd_kafka_topic_name(m->rkt), sizeof(j->topic));
+    j->part = m->partition;
+    j->offset = m->offset;
+    j->ts = rd_kafka_message_timestamp(m, &tstype);
+    j->len = m->len;
+    memcpy(j->payload, m->payload, m->len);
+    kin_hold(e->kin);
+    eng_bets_click(e->bets, &e->in.click, user, true, eng_click_done, j);
+    return SV_OK;
+}
+
+static void eng_result_done(void *ctx, sv_err_t rc)
+{
+    eng_t *e = ctx;
+    UNUSED(rc); /* not applied: the bet stays pending and its placement is resent (bets.h) */
+    kin_release(e->kin);
+}
+
+/* A placement result moves its bet to placed or rejected; the batch waits for it. */
+static sv_err_t eng_on_result(eng_t *e, const rd_kafka_message_t *m, wire_err_t *err)
+{
     UNUSED(m);
     UNUSED(err);
+    if (e->replaying)
+        return SV_OK;
+    kin_hold(e->kin);
+    eng_bets_result(e->bets, &e->in.result, eng_result_done, e);
     return SV_OK;
 }
 
@@ -684,7 +814,8 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
 {
     static const char *const in_names[WIRE__CNT] = {[WIRE_ODDS] = "odds", [WIRE_GAME] = "games",
                                                     [WIRE_CONTEXT] = "context",
-                                                    [WIRE_CLICK] = "clicks"};
+                                                    [WIRE_CLICK] = "clicks",
+                                                    [WIRE_PLACEMENT_RESULT] = "placement-results"};
     eng_t *e = arg;
     struct evbuffer *b = evbuffer_new();
     eng_signals_stats_t ss;
@@ -755,6 +886,37 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
         metric(b, "savant_pg_unavailable_total", "counter",
                "queries refused at once because PostgreSQL was down or the queue full", NULL,
                (double)ps.unavailable);
+    }
+    if (e->bets) {
+        eng_bets_stats_t bs;
+        eng_bets_stats(e->bets, &bs);
+        metric(b, "savant_clicks_total", "counter", "clicks taken (REST and savant.clicks.v1)",
+               NULL, (double)bs.clicks);
+        metric(b, "savant_bets_created_total", "counter", "bets recorded (then placed)", NULL,
+               (double)bs.created);
+        metric(b, "savant_clicks_duplicate_total", "counter",
+               "repeated clicks answered with their original bet", NULL, (double)bs.duplicates);
+        metric(b, "savant_clicks_refused_total", "counter",
+               "clicks refused: signal not live, price moved, limits, bad input", NULL,
+               (double)bs.refused);
+        metric(b, "savant_clicks_unavailable_total", "counter",
+               "clicks refused because PostgreSQL was unavailable (503)", NULL,
+               (double)bs.unavailable);
+        metric(b, "savant_placements_total", "counter", "placements produced (resends included)",
+               NULL, (double)bs.placements);
+        metric(b, "savant_placements_resent_total", "counter",
+               "placements produced again for bets still pending after bets.resend_ms", NULL,
+               (double)bs.resent);
+        metric(b, "savant_bets_placed_total", "counter", "bets the book accepted", NULL,
+               (double)bs.placed);
+        metric(b, "savant_bets_rejected_total", "counter", "bets the book rejected", NULL,
+               (double)bs.rejected);
+        metric(b, "savant_placement_results_late_total", "counter",
+               "placement results for bets no longer pending (redelivered, cancelled, unknown)",
+               NULL, (double)bs.results_late);
+        metric(b, "savant_bets_graded_total", "counter", "bets graded", NULL, (double)bs.graded);
+        metric(b, "savant_signal_grades_total", "counter", "signals graded", NULL,
+               (double)bs.signal_grades);
     }
     {
         eng_push_stats_t st;
@@ -830,8 +992,16 @@ static int eng_store_start_all(eng_t *e)
     int applied = 0;
     sv_err_t rc;
 
-    if (strcmp(e->cfg.pg_dsn, "none") == 0)
+    eng_bets_conf_t bconf;
+
+    eng_bets_conf_from_cfg(&bconf, &e->cfg);
+    if (strcmp(e->cfg.pg_dsn, "none") == 0) {
+        if (!(e->bets = eng_bets_new(e->base, &bconf, e->state, NULL, eng_bets_emit, e))) {
+            fprintf(stderr, "savant-engine: out of memory\n");
+            return -1;
+        }
         return 0;
+    }
     rc = eng_migrate(e->cfg.pg_dsn, &applied, errstr, sizeof(errstr));
     if (rc == SV_ERR_UNAVAILABLE) {
         LOG_WARN("eng", "migrate_later", "reason=\"%s\"", errstr);
@@ -850,11 +1020,15 @@ static int eng_store_start_all(eng_t *e)
         eng_api_auth_prepare(e->store) != SV_OK || eng_api_tokens_prepare(e->store) != SV_OK ||
         eng_api_tokens_register(e->api, e->store) != SV_OK ||
         eng_api_users_prepare(e->store) != SV_OK ||
-        eng_api_users_register(e->api, e->store) != SV_OK || eng_store_start(e->store) != SV_OK) {
+        eng_api_users_register(e->api, e->store) != SV_OK || eng_bets_prepare(e->store) != SV_OK ||
+        eng_api_bets_prepare(e->store) != SV_OK ||
+        !(e->bets = eng_bets_new(e->base, &bconf, e->state, e->store, eng_bets_emit, e)) ||
+        eng_api_bets_register(e->api, e->bets) != SV_OK || eng_store_start(e->store) != SV_OK) {
         fprintf(stderr, "savant-engine: %s\n", e->store ? "cannot start the PostgreSQL store" : errstr);
         return -1;
     }
     eng_api_set_resolver(e->api, eng_api_auth_resolve, e->store);
+    eng_bets_start(e->bets);
     return 0;
 }
 
@@ -987,6 +1161,9 @@ int main(int argc, char **argv)
     snprintf(e.dlq_topic, sizeof(e.dlq_topic), "%sdlq.v1", e.cfg.kafka_topic_prefix);
     snprintf(e.scores_topic, sizeof(e.scores_topic), "%sscores.v1", e.cfg.kafka_topic_prefix);
     snprintf(e.signals_topic, sizeof(e.signals_topic), "%ssignals.v1", e.cfg.kafka_topic_prefix);
+    snprintf(e.placements_topic, sizeof(e.placements_topic), "%splacements.v1",
+             e.cfg.kafka_topic_prefix);
+    snprintf(e.grades_topic, sizeof(e.grades_topic), "%sgrades.v1", e.cfg.kafka_topic_prefix);
     {
         eng_market_conf_t mconf;
         eng_market_conf_defaults(&mconf);
@@ -1092,6 +1269,7 @@ out:
         event_free(e.flush_ev);
     eng_push_free(e.push);
     eng_store_free(e.store); /* answers the API's pending token lookups first */
+    eng_bets_free(e.bets);   /* after the store: its queries' answers reach it */
     eng_api_free(e.api);
     eng_http_free(e.http);
     eng_cache_free(e.cache);

@@ -139,6 +139,10 @@ typedef struct eng_market {
     double arb_profit;       /* 1/sum - 1 (0 when arb_sum is 0) */
     const char *names[ENG_OUTCOMES_MAX]; /* outcome names (in name_buf); names[0] is the reference */
     eng_cand_t cands[ENG_OUTCOMES_MAX];  /* candidates, in names order */
+    double close_p[ENG_OUTCOMES_MAX];    /* the close: cands[i].p_fair after the last quote before
+                                          * the game's start (kept by the engine, eng_bets grades
+                                          * with it); valid when close_set */
+    bool close_set;                      /* a quote before the start was applied */
     _Alignas(64) char name_buf[ENG_OUTCOMES_MAX * 112]; /* private: the names, each 16-aligned */
     _Alignas(64) eng_quote_t quote_inline[ENG_QUOTES_INLINE]; /* private: up to 8 books' quotes */
     char player[WIRE_NAME_MAX + 1];                   /* props; "" otherwise */

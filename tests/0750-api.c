@@ -16,6 +16,7 @@
 #include "api_live.h"
 #include "api_tokens.h"
 #include "api_users.h"
+#include "api_bets.h"
 #include "harness.h"
 #include "http.h"
 #include "publish.h"
@@ -360,6 +361,7 @@ int test_0751_openapi_routes(void)
     T_ASSERT_INT(eng_api_live_register(api, NULL), ==, SV_OK);
     T_ASSERT_INT(eng_api_tokens_register(api, NULL), ==, SV_OK);
     T_ASSERT_INT(eng_api_users_register(api, NULL), ==, SV_OK);
+    T_ASSERT_INT(eng_api_bets_register(api, NULL), ==, SV_OK);
     T_ASSERT((fp = fopen(t_path("docs/openapi.yaml"), "r")));
     while (fgets(line, sizeof(line), fp)) {
         char meth[16];

@@ -18,9 +18,9 @@ set -e
 assert_eq "--create-token without --user" 2 "$rc"
 grep -q -- '--create-token needs --user EMAIL' "$TMP/err" || fail "no reason: $(cat "$TMP/err")"
 
-assert_eq "first --migrate" "savant-engine: 1 migration applied" "$("$BIN/savant-engine" --migrate -X "pg.dsn=$DSN")"
+assert_eq "first --migrate" "savant-engine: 2 migrations applied" "$("$BIN/savant-engine" --migrate -X "pg.dsn=$DSN")"
 assert_eq "second --migrate" "savant-engine: 0 migrations applied" "$("$BIN/savant-engine" --migrate -X "pg.dsn=$DSN")"
-assert_eq "recorded migrations" "1|init" "$(q 'select version, name from schema_migrations')"
+assert_eq "recorded migrations" "1|init 2|bets" "$(q 'select version, name from schema_migrations order by 1' | paste -sd" ")"
 
 TOKEN=$("$BIN/savant-engine" --create-token --user ann@example.com --role admin -X "pg.dsn=$DSN" 2>"$TMP/tok.err")
 case "$TOKEN" in sv_*) ;; *) fail "not a token: '$TOKEN' ($(cat "$TMP/tok.err"))" ;; esac

@@ -18,6 +18,7 @@ _cleanup() {
     local p
     for p in "${_bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${_bg_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    [ -z "${_TPG_ON:-}" ] || _pg_ctl -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$TMP"
 }
 trap _cleanup EXIT
@@ -106,6 +107,39 @@ stop_redis() {
     redis-cli -p "$TREDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$TREDIS_PID" 2>/dev/null || true
     wait "$TREDIS_PID" 2>/dev/null || true
 }
+
+# start_pg: a PostgreSQL server of this test only, in $TMP/pg (initdb the first time), so the
+# test can stop it (stop_pg) and start it again on the same port (TPG_PORT) with its data; sets
+# TPG_DSN. ops/services's server is shared by the whole run and must stay up.
+_pg_ctl() {
+    local as=()
+    [ "$(id -u)" -ne 0 ] || as=(runuser -u postgres --)
+    "${as[@]}" "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/pg_ctl" -D "$TMP/pg" "$@"
+}
+start_pg() {
+    local as=() tries=0
+    [ "$(id -u)" -ne 0 ] || as=(runuser -u postgres --)
+    if [ ! -d "$TMP/pg" ]; then
+        chmod 755 "$TMP"
+        mkdir "$TMP/pg"
+        [ "$(id -u)" -ne 0 ] || chown postgres "$TMP/pg"
+        "${as[@]}" "$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/initdb" -D "$TMP/pg" \
+            -A trust -U postgres --no-sync -E UTF8 --locale=C >"$TMP/initdb.log" 2>&1 ||
+            fail "initdb failed: $(tail -5 "$TMP/initdb.log")"
+    fi
+    while :; do
+        [ -n "${TPG_PORT:-}" ] || TPG_PORT=$((20000 + RANDOM % 20000))
+        _pg_ctl -w -t 30 -l "$TMP/pg/server.log" start -o \
+            "-c listen_addresses=127.0.0.1 -p $TPG_PORT -k $TMP/pg -c fsync=off -c synchronous_commit=off" \
+            >/dev/null 2>&1 && break
+        tries=$((tries + 1))
+        [ "$tries" -lt 5 ] && [ -z "${_TPG_KEEP_PORT:-}" ] || fail "postgresql did not start: $(tail -5 "$TMP/pg/server.log")"
+        TPG_PORT=
+    done
+    _TPG_ON=1 _TPG_KEEP_PORT=1
+    TPG_DSN="host=127.0.0.1 port=$TPG_PORT user=postgres dbname=postgres"
+}
+stop_pg() { _pg_ctl -m fast -w stop >/dev/null; _TPG_ON=; }
 
 # cat_produce TOPIC: JSON lines on stdin to savant.TOPIC.v1 of $BROKERS (savant-cat validates).
 cat_produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }

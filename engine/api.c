@@ -14,11 +14,11 @@
 
 #include <event2/buffer.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "htab.h"
 #include "log.h"
 #include "sv_util.h"
+#include "tokens.h"
 
 #define API_PREFIX "/api/v1/"
 #define API_SEGS_MAX 16       /* segments of a path or pattern */
@@ -47,21 +47,34 @@ typedef struct api_tok {
     int64_t refill_ms;        /* its last refill */
 } api_tok_t;
 
-/* A request waiting for its token's lookup. */
-typedef struct api_wait {
-    struct api_wait *next, *prev;
+/* A token lookup in flight: a REST request waiting for it (route set), or an
+ * eng_api_authenticate() caller (route NULL, done set until answered or cancelled). */
+typedef struct eng_api_auth {
+    struct eng_api_auth *next, *prev;
     eng_api_t *api;
-    struct evhttp_request *req;  /* NULL once the client went away */
-    const api_route_t *route;
-    eng_api_req_t r;             /* params filled */
-    char hash[65];
+    struct evhttp_request *req;  /* REST: NULL once the client went away */
+    const api_route_t *route;    /* REST: the route; NULL for eng_api_authenticate() */
+    eng_api_req_t r;             /* REST: params filled */
+    eng_api_resolved_fn *done;   /* eng_api_authenticate(): NULL once cancelled */
+    void *ctx;                   /* its argument */
+    bool in_resolve;             /* inside api->resolve(): the caller frees */
+    bool answered;               /* the resolver answered from inside api->resolve() */
+    char hash[ENG_TOKEN_HASH_STR];
 } api_wait_t;
+
+/* What the synchronous part of authentication found. */
+typedef enum api_auth_now {
+    API_AUTH_KNOWN,   /* a principal: the bootstrap token or a cached one */
+    API_AUTH_UNKNOWN, /* refused: cached as unknown, no resolver, empty or too long */
+    API_AUTH_ASK,     /* the resolver must be asked */
+    API_AUTH_FAILED,  /* the token could not be hashed */
+} api_auth_now_t;
 
 struct eng_api {
     struct event_base *base;
     eng_http_t *http;
     char bootstrap[API_TOKEN_MAX + 1];
-    unsigned char bootstrap_sha[32];
+    char bootstrap_hash[ENG_TOKEN_HASH_STR]; /* its SHA-256, hex */
     double rate_rps;
     double rate_burst;
     char cors[1024];
@@ -97,22 +110,6 @@ static int64_t api_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void api_sha256(const void *p, size_t n, unsigned char out[32])
-{
-    unsigned int len = 32;
-    EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
-}
-
-static void api_hex(const unsigned char *p, size_t n, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hex[p[i] >> 4];
-        out[2 * i + 1] = hex[p[i] & 15];
-    }
-    out[2 * n] = '\0';
 }
 
 void eng_api_conf_from_cfg(eng_api_conf_t *conf, const cfg_t *cfg)
@@ -352,6 +349,22 @@ static void api_unauthorized(eng_api_t *api, struct evhttp_request *req, const c
     eng_http_error(req, 401, "token", why);
 }
 
+static void api_forbidden(eng_api_t *api, struct evhttp_request *req, unsigned scope)
+{
+    char msg[128];
+    api->stats.forbidden++;
+    snprintf(msg, sizeof(msg), "this token lacks the %s scope",
+             scope & ENG_SCOPE_ADMIN ? "admin" : scope & ENG_SCOPE_BET ? "bet" : "read");
+    eng_http_error(req, 403, "token", msg);
+}
+
+static void api_unavailable(eng_api_t *api, struct evhttp_request *req)
+{
+    api->stats.unavailable++;
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "1");
+    eng_http_error(req, 503, "", "the token store is unavailable; retry");
+}
+
 /* The caller is known: scope, rate limit, query and body, then the handler. */
 static void api_run(eng_api_t *api, const api_route_t *route, eng_api_req_t *r, api_tok_t *t,
                     const eng_api_principal_t *who)
@@ -360,11 +373,7 @@ static void api_run(eng_api_t *api, const api_route_t *route, eng_api_req_t *r, 
     const char *q;
 
     if ((who->scopes & route->scope) != route->scope) {
-        char msg[128];
-        api->stats.forbidden++;
-        snprintf(msg, sizeof(msg), "this token lacks the %s scope",
-                 route->scope & ENG_SCOPE_ADMIN ? "admin" : route->scope & ENG_SCOPE_BET ? "bet" : "read");
-        eng_http_error(req, 403, "token", msg);
+        api_forbidden(api, req, route->scope);
         return;
     }
     if (t) { /* token bucket */
@@ -427,52 +436,165 @@ static void api_wait_unlink(api_wait_t *w)
     w->next->prev = w->prev;
 }
 
-/* The client of a waiting request went away: evhttp frees the request. */
+/* The client of a waiting request went away. evhttp frees a request still attached to the
+ * connection; one it detached (the client hung up before the answer) is ours to free. */
 static void api_wait_closed(struct evhttp_connection *evcon, void *arg)
 {
     api_wait_t *w = arg;
     UNUSED(evcon);
+    if (w->req && !evhttp_request_get_connection(w->req))
+        evhttp_request_free(w->req);
     w->req = NULL;
+}
+
+/* The synchronous part of authentication: token hashed into hash; with API_AUTH_KNOWN, *who is
+ * the caller and *t its cache entry (NULL when the cache is full). */
+static api_auth_now_t api_auth_now(eng_api_t *api, const char *token, char hash[ENG_TOKEN_HASH_STR],
+                                   eng_api_principal_t *who, api_tok_t **t)
+{
+    api_tok_t *c;
+
+    *t = NULL;
+    hash[0] = '\0';
+    if (!token[0] || strlen(token) > API_TOKEN_MAX)
+        return API_AUTH_UNKNOWN;
+    if (eng_token_hash(token, hash) != SV_OK)
+        return API_AUTH_FAILED;
+    if (api->bootstrap[0] &&
+        CRYPTO_memcmp(hash, api->bootstrap_hash, ENG_TOKEN_HASH_STR - 1) == 0) {
+        memset(who, 0, sizeof(*who));
+        sv_strlcpy(who->email, "bootstrap", sizeof(who->email));
+        sv_strlcpy(who->role, "admin", sizeof(who->role));
+        who->scopes = ENG_SCOPE_ALL;
+        sv_strlcpy(who->token_id, hash, sizeof(who->token_id));
+        *t = api_tok_get(api, hash);
+        return API_AUTH_KNOWN;
+    }
+    c = api_tok_find(api, hash);
+    if (c && api_now_ms() - c->checked_ms < ENG_API_TOKEN_CACHE_MS) {
+        api->stats.cache_hits++;
+        if (!c->known)
+            return API_AUTH_UNKNOWN;
+        *who = c->p;
+        *t = c;
+        return API_AUTH_KNOWN;
+    }
+    return api->resolve ? API_AUTH_ASK : API_AUTH_UNKNOWN;
 }
 
 static void api_resolved(void *ctx, const eng_api_principal_t *p, sv_err_t rc)
 {
     api_wait_t *w = ctx;
     eng_api_t *api = w->api;
-    api_tok_t *t;
+    eng_api_principal_t who;
+    api_tok_t *t = NULL;
 
     api_wait_unlink(w);
-    if (!w->req) { /* gone meanwhile */
-        free(w);
-        return;
+    if (rc == SV_OK) { /* remember the answer, whoever still waits for it */
+        t = api_tok_get(api, w->hash);
+        if (t) {
+            t->known = p != NULL;
+            if (p)
+                t->p = *p;
+            t->checked_ms = api_now_ms();
+            sv_strlcpy(t->p.token_id, w->hash, sizeof(t->p.token_id));
+        }
     }
-    evhttp_connection_set_closecb(evhttp_request_get_connection(w->req), NULL, NULL);
+    if (p) {
+        who = *p;
+        sv_strlcpy(who.token_id, w->hash, sizeof(who.token_id));
+    }
+    if (!w->route) { /* eng_api_authenticate() */
+        if (w->done)
+            w->done(w->ctx, rc == SV_OK && p ? &who : NULL, rc);
+    } else if (w->req) {
+        evhttp_connection_set_closecb(evhttp_request_get_connection(w->req), NULL, NULL);
+        if (rc != SV_OK)
+            api_unavailable(api, w->req);
+        else if (!p)
+            api_unauthorized(api, w->req, "invalid token");
+        else
+            api_run(api, w->route, &w->r, t, &who);
+    }
+    if (w->in_resolve)
+        w->answered = true; /* the caller of api->resolve() frees it */
+    else
+        free(w);
+}
+
+/* Ask the resolver about w (filled by the caller, linked here). false when it answered at once
+ * (w is then freed). */
+static bool api_ask(eng_api_t *api, api_wait_t *w)
+{
+    w->api = api;
+    w->next = api->waits.next;
+    w->prev = &api->waits;
+    api->waits.next->prev = w;
+    api->waits.next = w;
+    api->stats.lookups++;
+    w->in_resolve = true;
+    api->resolve(api->resolve_arg, w->hash, api_resolved, w);
+    w->in_resolve = false;
+    if (w->answered) {
+        free(w);
+        return false;
+    }
+    return true;
+}
+
+eng_api_auth_t *eng_api_authenticate(eng_api_t *api, const char *token, eng_api_resolved_fn *done,
+                                     void *ctx)
+{
+    char hash[ENG_TOKEN_HASH_STR];
+    eng_api_principal_t who;
+    api_tok_t *t;
+    api_wait_t *w;
+
+    switch (api_auth_now(api, token, hash, &who, &t)) {
+    case API_AUTH_KNOWN:
+        done(ctx, &who, SV_OK);
+        return NULL;
+    case API_AUTH_UNKNOWN:
+        done(ctx, NULL, SV_OK);
+        return NULL;
+    case API_AUTH_FAILED:
+        done(ctx, NULL, SV_ERR_UNAVAILABLE);
+        return NULL;
+    case API_AUTH_ASK:
+        break;
+    }
+    if (!(w = calloc(1, sizeof(*w)))) {
+        done(ctx, NULL, SV_ERR_UNAVAILABLE);
+        return NULL;
+    }
+    w->done = done;
+    w->ctx = ctx;
+    sv_strlcpy(w->hash, hash, sizeof(w->hash));
+    return api_ask(api, w) ? w : NULL;
+}
+
+void eng_api_auth_cancel(eng_api_auth_t *a)
+{
+    a->done = NULL;
+    a->ctx = NULL;
+}
+
+bool eng_api_auth_refuse(eng_api_t *api, struct evhttp_request *req, const eng_api_principal_t *p,
+                         sv_err_t rc, unsigned scope)
+{
     if (rc != SV_OK) {
-        api->stats.unavailable++;
-        evhttp_add_header(evhttp_request_get_output_headers(w->req), "Retry-After", "1");
-        eng_http_error(w->req, 503, "", "the token store is unavailable; retry");
-        free(w);
-        return;
-    }
-    t = api_tok_get(api, w->hash);
-    if (t) {
-        t->known = p != NULL;
-        if (p)
-            t->p = *p;
-        t->checked_ms = api_now_ms();
-        sv_strlcpy(t->p.token_id, w->hash, sizeof(t->p.token_id));
+        api_unavailable(api, req);
+        return true;
     }
     if (!p) {
-        api_unauthorized(api, w->req, "invalid token");
-        free(w);
-        return;
+        api_unauthorized(api, req, "invalid token");
+        return true;
     }
-    {
-        eng_api_principal_t who = *p;
-        sv_strlcpy(who.token_id, w->hash, sizeof(who.token_id));
-        api_run(api, w->route, &w->r, t, &who);
+    if ((p->scopes & scope) != scope) {
+        api_forbidden(api, req, scope);
+        return true;
     }
-    free(w);
+    return false;
 }
 
 /* Every request under /api/v1/. */
@@ -481,12 +603,13 @@ static void api_on_request(struct evhttp_request *req, void *arg)
     eng_api_t *api = arg;
     const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
     unsigned method = (unsigned)evhttp_request_get_command(req), allow = 0;
-    char copy[1024], *segs[API_SEGS_MAX], token[API_TOKEN_MAX + 1], hash[65];
+    char copy[1024], *segs[API_SEGS_MAX], hash[ENG_TOKEN_HASH_STR];
     const char *auth;
     const api_route_t *route = NULL;
-    unsigned char sha[32];
+    eng_api_principal_t who;
     eng_api_req_t r;
     api_tok_t *t;
+    api_wait_t *w;
     int n;
 
     api->stats.requests++;
@@ -536,55 +659,29 @@ static void api_on_request(struct evhttp_request *req, void *arg)
         api_unauthorized(api, req, "missing token (Authorization: Bearer TOKEN)");
         return;
     }
-    if (strlen(auth + 7) > API_TOKEN_MAX) {
+    switch (api_auth_now(api, auth + 7, hash, &who, &t)) {
+    case API_AUTH_KNOWN:
+        api_run(api, route, &r, t, &who);
+        return;
+    case API_AUTH_UNKNOWN:
         api_unauthorized(api, req, "invalid token");
         return;
+    case API_AUTH_FAILED:
+        api_unavailable(api, req);
+        return;
+    case API_AUTH_ASK:
+        break;
     }
-    sv_strlcpy(token, auth + 7, sizeof(token));
-    api_sha256(token, strlen(token), sha);
-    api_hex(sha, 32, hash);
-    if (api->bootstrap[0] && CRYPTO_memcmp(sha, api->bootstrap_sha, 32) == 0) {
-        eng_api_principal_t who;
-        memset(&who, 0, sizeof(who));
-        sv_strlcpy(who.email, "bootstrap", sizeof(who.email));
-        sv_strlcpy(who.role, "admin", sizeof(who.role));
-        who.scopes = ENG_SCOPE_ALL;
-        sv_strlcpy(who.token_id, hash, sizeof(who.token_id));
-        api_run(api, route, &r, api_tok_get(api, hash), &who);
+    if (!(w = calloc(1, sizeof(*w)))) {
+        eng_http_error(req, 500, "", "out of memory");
         return;
     }
-    t = api_tok_find(api, hash);
-    if (t && api_now_ms() - t->checked_ms < ENG_API_TOKEN_CACHE_MS) {
-        api->stats.cache_hits++;
-        if (!t->known)
-            api_unauthorized(api, req, "invalid token");
-        else
-            api_run(api, route, &r, t, &t->p);
-        return;
-    }
-    if (!api->resolve) {
-        api_unauthorized(api, req, "invalid token");
-        return;
-    }
-    {
-        api_wait_t *w = calloc(1, sizeof(*w));
-        if (!w) {
-            eng_http_error(req, 500, "", "out of memory");
-            return;
-        }
-        w->api = api;
-        w->req = req;
-        w->route = route;
-        w->r = r;
-        sv_strlcpy(w->hash, hash, sizeof(w->hash));
-        w->next = api->waits.next;
-        w->prev = &api->waits;
-        api->waits.next->prev = w;
-        api->waits.next = w;
-        evhttp_connection_set_closecb(evhttp_request_get_connection(req), api_wait_closed, w);
-        api->stats.lookups++;
-        api->resolve(api->resolve_arg, hash, api_resolved, w);
-    }
+    w->req = req;
+    w->route = route;
+    w->r = r;
+    sv_strlcpy(w->hash, hash, sizeof(w->hash));
+    evhttp_connection_set_closecb(evhttp_request_get_connection(req), api_wait_closed, w);
+    api_ask(api, w);
 }
 
 eng_api_t *eng_api_new(struct event_base *base, eng_http_t *http, const eng_api_conf_t *conf,
@@ -601,7 +698,11 @@ eng_api_t *eng_api_new(struct event_base *base, eng_http_t *http, const eng_api_
     api->waits.next = api->waits.prev = &api->waits;
     sv_strlcpy(api->bootstrap, conf->bootstrap_token ? conf->bootstrap_token : "",
                sizeof(api->bootstrap));
-    api_sha256(api->bootstrap, strlen(api->bootstrap), api->bootstrap_sha);
+    if (eng_token_hash(api->bootstrap, api->bootstrap_hash) != SV_OK) {
+        snprintf(errstr, errstr_size, "cannot hash api.bootstrap_token");
+        free(api);
+        return NULL;
+    }
     api->rate_rps = conf->rate_rps > 0 ? conf->rate_rps : 20;
     api->rate_burst = conf->rate_burst > 0 ? (double)conf->rate_burst : 40;
     sv_strlcpy(api->cors, conf->cors_origins ? conf->cors_origins : "", sizeof(api->cors));
@@ -624,9 +725,11 @@ void eng_api_free(eng_api_t *api)
     while (api->waits.next != &api->waits) {
         api_wait_t *w = api->waits.next;
         api_wait_unlink(w);
-        if (w->req) {
+        if (w->route && w->req) {
             evhttp_connection_set_closecb(evhttp_request_get_connection(w->req), NULL, NULL);
             eng_http_error(w->req, 503, "", "server shutting down");
+        } else if (!w->route && w->done) {
+            w->done(w->ctx, NULL, SV_ERR_UNAVAILABLE);
         }
         free(w); /* the resolver's owner was freed first and answered its lookups (api.h) */
     }

@@ -6,11 +6,14 @@
  * port ({"error":{"code","message","field"}}, eng_http_error()). docs/api.md describes it,
  * docs/openapi.yaml lists every route (test 0751 checks both ways).
  *
- * Tokens: a request's token is hashed (SHA-256) and looked up — first the configured
- * api.bootstrap_token (an admin with every scope, compared in constant time), then the resolver
- * set with eng_api_set_resolver() (the PostgreSQL store's api_tokens table), asynchronously; the
- * request waits for the answer without blocking the loop. Resolved tokens are cached for
- * ENG_API_TOKEN_CACHE_MS (a revoked token stops working within that time).
+ * Tokens: a request's token is hashed (SHA-256, eng_token_hash()) and looked up — first the
+ * configured api.bootstrap_token (an admin with every scope, compared in constant time), then the
+ * resolver set with eng_api_set_resolver() (the PostgreSQL store's api_tokens table),
+ * asynchronously; the request waits for the answer without blocking the loop. Resolved tokens are
+ * cached for ENG_API_TOKEN_CACHE_MS (a revoked token stops working within that time). Other
+ * endpoints of the port (the push endpoints, engine/push.h) authenticate through the same rules
+ * and cache with eng_api_authenticate() and refuse like the REST routes with
+ * eng_api_auth_refuse().
  *
  * Time: the rate limit and the token cache read the monotonic clock; nothing they decide enters
  * an event or a stored value. Everything runs on the loop thread of the event_base.
@@ -127,6 +130,44 @@ void eng_api_held_free(eng_api_held_t *h);
 /** @brief Answer r with status and the JSON value j (consumed). */
 void eng_api_reply(eng_api_req_t *r, int status, json_t *j);
 
+/*
+ * Authentication for the port's other endpoints (push): the same rules, cache and counters as the
+ * REST routes, without a route (no rate limit). A lookup in flight is an eng_api_auth_t.
+ */
+typedef struct eng_api_auth eng_api_auth_t;
+
+/**
+ * @brief Authenticate a bearer token as the REST routes do: the bootstrap token (constant-time
+ *        compare), else a cached answer younger than ENG_API_TOKEN_CACHE_MS, else the resolver
+ *        (asynchronous). done(ctx, p, rc) is called exactly once unless cancelled first: p the
+ *        principal (borrowed, valid until done returns), NULL for an unknown or revoked token
+ *        (or no resolver, or token "" or too long); rc SV_ERR_UNAVAILABLE when the store cannot
+ *        say (or eng_api_free() came first).
+ * @param token borrowed for the call (only its hash is kept).
+ * @returns NULL when done has already been called (before this returns); else the lookup in
+ *          flight, valid until done is called or eng_api_auth_cancel().
+ * @locality main loop
+ */
+eng_api_auth_t *eng_api_authenticate(eng_api_t *api, const char *token, eng_api_resolved_fn *done,
+                                     void *ctx);
+
+/**
+ * @brief Give up a lookup in flight (its client went away): done will never be called; the
+ *        answer, when it comes, still fills the cache.
+ * @locality main loop, not from inside its done
+ */
+void eng_api_auth_cancel(eng_api_auth_t *a);
+
+/**
+ * @brief Refuse req as the REST routes refuse a caller, given eng_api_authenticate()'s answer:
+ *        rc != SV_OK: 503 with Retry-After: 1; p NULL: 401 "invalid token" with WWW-Authenticate;
+ *        p without every bit of scope: 403. Counted in eng_api_stats().
+ * @returns true when req was answered (refused); false when p holds scope (req untouched).
+ * @locality main loop
+ */
+bool eng_api_auth_refuse(eng_api_t *api, struct evhttp_request *req, const eng_api_principal_t *p,
+                         sv_err_t rc, unsigned scope);
+
 /** @brief Counters: requests, unauthorized, forbidden, rate limited, lookups, cache hits. */
 typedef struct eng_api_stats {
     uint64_t requests, unauthorized, forbidden, rate_limited, lookups, cache_hits, unavailable;
@@ -134,9 +175,10 @@ typedef struct eng_api_stats {
 void eng_api_stats(const eng_api_t *api, eng_api_stats_t *st);
 
 /**
- * @brief Free the API; requests still waiting for a token lookup are answered 503. Free the
- *        resolver's owner first: it must answer (or drop, never later answer) its pending
- *        lookups before this. NULL is fine.
+ * @brief Free the API; requests still waiting for a token lookup are answered 503, and
+ *        eng_api_authenticate() lookups not cancelled get done(ctx, NULL, SV_ERR_UNAVAILABLE).
+ *        Free the resolver's owner first: it must answer (or drop, never later answer) its
+ *        pending lookups before this. NULL is fine.
  */
 void eng_api_free(eng_api_t *api);
 

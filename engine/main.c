@@ -1043,12 +1043,6 @@ static int eng_outputs_start(eng_t *e)
         fprintf(stderr, "savant-engine: http.listen: %s\n", errstr);
         return -1;
     }
-    eng_push_conf_from_cfg(&pconf, &e->cfg);
-    if (!(e->push = eng_push_new(e->base, e->http, &pconf, eng_pub_walk, e->pub, errstr,
-                                 sizeof(errstr)))) {
-        fprintf(stderr, "savant-engine: %s\n", errstr);
-        return -1;
-    }
     {
         eng_api_conf_t aconf;
         eng_api_conf_from_cfg(&aconf, &e->cfg);
@@ -1057,6 +1051,13 @@ static int eng_outputs_start(eng_t *e)
             fprintf(stderr, "savant-engine: %s\n", e->api ? "cannot register the API routes" : errstr);
             return -1;
         }
+    }
+    /* push authenticates through the API (its tokens, cache and resolver: engine/api.h) */
+    eng_push_conf_from_cfg(&pconf, &e->cfg);
+    if (!(e->push = eng_push_new(e->base, e->http, e->api, &pconf, eng_pub_walk, e->pub, errstr,
+                                 sizeof(errstr)))) {
+        fprintf(stderr, "savant-engine: %s\n", errstr);
+        return -1;
     }
     if (eng_http_route(e->http, "/healthz", eng_http_healthz, e) != SV_OK ||
         eng_http_route(e->http, "/readyz", eng_http_readyz, e) != SV_OK ||
@@ -1089,9 +1090,9 @@ static int eng_outputs_start(eng_t *e)
     sink.wants = eng_push_sink_wants;
     sink.arg = e->push;
     eng_pub_add_sink(e->pub, &sink);
-    if (!*e->cfg.api_bootstrap_token)
-        LOG_WARN("eng", "push_closed", "reason=\"api.bootstrap_token is empty: no subscriber can "
-                                       "authenticate\"");
+    if (!*e->cfg.api_bootstrap_token && strcmp(e->cfg.pg_dsn, "none") == 0)
+        LOG_WARN("eng", "push_closed", "reason=\"api.bootstrap_token is empty and pg.dsn is none: "
+                                       "no subscriber or API client can authenticate\"");
     return 0;
 }
 
@@ -1267,7 +1268,7 @@ out:
         event_free(e.shutdown_tick);
     if (e.flush_ev)
         event_free(e.flush_ev);
-    eng_push_free(e.push);
+    eng_push_free(e.push);   /* cancels its token lookups: before the store answers them */
     eng_store_free(e.store); /* answers the API's pending token lookups first */
     eng_bets_free(e.bets);   /* after the store: its queries' answers reach it */
     eng_api_free(e.api);

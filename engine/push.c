@@ -15,6 +15,12 @@
  *
  * Subscribers are never freed under a callback that may still use them: ending one marks it
  * dead and a zero-timeout event (the reaper) frees it on the next turn of the loop.
+ *
+ * Before that, a subscriber is a request waiting for its token (push_pend_t): the API checks the
+ * token (eng_api_authenticate(): bootstrap, cache, else the store, asynchronously) and calls
+ * push_authed(), now or later. While it waits the request is still evhttp's and unanswered; the
+ * connection's close callback forgets it and cancels the lookup, so a late answer never reaches
+ * a freed request.
  */
 #include "push.h"
 
@@ -34,10 +40,10 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <wslay/wslay.h>
 
+#include "api.h"
 #include "htab.h"
 #include "log.h"
 #include "sv_util.h"
@@ -111,12 +117,26 @@ typedef struct push_sub {
 
 TAILQ_HEAD(push_subq, push_sub);
 
+/* A subscriber whose token is being looked up: still an unanswered evhttp request. */
+typedef struct push_pend {
+    TAILQ_ENTRY(push_pend) link;   /* in push->pends */
+    eng_push_t *push;              /* owner */
+    push_sub_type_t type;          /* the endpoint asked */
+    struct evhttp_request *req;    /* unanswered; its connection's close callback points here */
+    eng_push_filter_t filter;      /* from the query string */
+    eng_api_auth_t *auth;          /* the lookup in flight (NULL before eng_api_authenticate()
+                                    * returns) */
+} push_pend_t;
+
+TAILQ_HEAD(push_pendq, push_pend);
+
 struct eng_push {
     struct event_base *base;           /* the loop */
     eng_http_t *http;                  /* for eng_http_takeover() */
-    eng_push_conf_t conf;              /* settings (conf.token points at token) */
-    char token[PUSH_TOKEN_MAX];        /* configured token */
-    unsigned char token_md[32];        /* its SHA-256 */
+    eng_push_conf_t conf;              /* settings */
+    eng_api_t *api;                    /* authenticates subscribers (borrowed; NULL: nobody) */
+    struct push_pendq pends;           /* subscribers waiting for their token's lookup */
+    size_t pend_cnt;                   /* entries in pends */
     eng_item_iter_fn *iter;            /* snapshot walk */
     void *iter_arg;                    /* its argument */
     struct push_subq subs;             /* every subscriber not yet freed */
@@ -1231,64 +1251,144 @@ static void push_sse_end(push_sub_t *s, const char *reason)
 /* ---------------------------------------------------------------------------------------- */
 /* the two endpoints */
 
-/* Constant-time check of a presented token against the configured one. */
-static bool push_token_valid(const eng_push_t *push, const char *tok)
+/* A subscriber refused before its token is looked up: 401 naming the field, like the REST
+ * routes (eng_api_auth_refuse() for the answers of the lookup). */
+static void push_unauthorized(eng_push_t *push, struct evhttp_request *req, const char *reason)
 {
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    if (!push->token[0] || !tok || !*tok)
-        return false;
-    if (!EVP_Digest(tok, strlen(tok), md, &mdlen, EVP_sha256(), NULL) || mdlen != sizeof(md))
-        return false;
-    return CRYPTO_memcmp(md, push->token_md, sizeof(md)) == 0;
+    evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
+                      "Bearer realm=\"savant\"");
+    eng_http_error(req, 401, "token", reason);
+    push->st.refused++;
 }
 
-/* Admission shared by both endpoints: filter, token, capacity. Answers the error itself. */
-static bool push_admit(eng_push_t *push, struct evhttp_request *req, eng_push_filter_t *f)
+/* Capacity: subscribers connected plus those waiting for their token (0: refused with 503). */
+static bool push_room(eng_push_t *push, struct evhttp_request *req, size_t waiting)
+{
+    char reason[100];
+    if (push->sub_cnt + waiting < push->conf.max_subscribers)
+        return true;
+    snprintf(reason, sizeof(reason), "too many subscribers (push.max_subscribers = %zu)",
+             push->conf.max_subscribers);
+    eng_http_error(req, 503, "", reason);
+    push->st.refused++;
+    return false;
+}
+
+static void push_ws_accept(eng_push_t *push, struct evhttp_request *req,
+                           const eng_push_filter_t *f);
+static void push_sse_accept(eng_push_t *push, struct evhttp_request *req,
+                            const eng_push_filter_t *f);
+
+/* Unlink and free p; its connection's close callback no longer points at it. */
+static void push_pend_free(push_pend_t *p, bool clear_closecb)
+{
+    eng_push_t *push = p->push;
+    TAILQ_REMOVE(&push->pends, p, link);
+    push->pend_cnt--;
+    if (clear_closecb && p->req && evhttp_request_get_connection(p->req))
+        evhttp_connection_set_closecb(evhttp_request_get_connection(p->req), NULL, NULL);
+    free(p);
+}
+
+/* The client of a subscriber waiting for its token went away. evhttp frees a request still
+ * attached to the connection; one it detached (the client hung up before the answer) is ours. */
+static void push_pend_closed(struct evhttp_connection *evcon, void *arg)
+{
+    push_pend_t *p = arg;
+    UNUSED(evcon);
+    if (p->auth)
+        eng_api_auth_cancel(p->auth); /* the answer still fills the API's cache */
+    if (!evhttp_request_get_connection(p->req))
+        evhttp_request_free(p->req);
+    p->push->st.gone_waiting++;
+    push_pend_free(p, false);
+}
+
+/* The token's answer (eng_api_resolved_fn): refuse like the REST routes, or subscribe. */
+static void push_authed(void *ctx, const eng_api_principal_t *who, sv_err_t rc)
+{
+    push_pend_t *p = ctx;
+    eng_push_t *push = p->push;
+    struct evhttp_request *req = p->req;
+    push_sub_type_t type = p->type;
+    eng_push_filter_t f = p->filter;
+
+    push_pend_free(p, true);
+    if (eng_api_auth_refuse(push->api, req, who, rc, ENG_SCOPE_READ)) {
+        push->st.refused++;
+        return;
+    }
+    if (!push_room(push, req, 0))
+        return;
+    LOG_DEBUG("push", "authenticated", "type=%s user_id=%lld token_id=%s",
+              type == PUSH_WS ? "ws" : "sse", (long long)who->user_id, who->token_id);
+    if (type == PUSH_WS)
+        push_ws_accept(push, req, &f);
+    else
+        push_sse_accept(push, req, &f);
+}
+
+/* Admission shared by both endpoints: filter, token, capacity, then the token's lookup through
+ * the API (eng_api_authenticate()); the subscription goes on in push_authed(), now or once the
+ * store answers. Answers every refusal itself. */
+static void push_admit(eng_push_t *push, struct evhttp_request *req, push_sub_type_t type)
 {
     const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
     const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
     const char *auth = eng_http_header(req, "Authorization");
-    char token[PUSH_TOKEN_MAX], reason[200];
+    char token[PUSH_TOKEN_MAX];
+    eng_push_filter_t f;
+    eng_api_auth_t *a;
+    push_pend_t *p;
     wire_err_t err;
 
-    if (eng_push_filter_from_query(f, query, token, sizeof(token), &err) != SV_OK) {
-        if (strcmp(err.field, "token") == 0)
-            goto unauthorized;
+    if (eng_push_filter_from_query(&f, query, token, sizeof(token), &err) != SV_OK) {
+        if (strcmp(err.field, "token") == 0) {
+            push_unauthorized(push, req, "invalid token");
+            return;
+        }
         eng_http_error(req, 400, err.field, err.reason);
-        goto refused;
+        push->st.refused++;
+        return;
     }
     if (auth) {
         if (strncasecmp(auth, "Bearer ", 7) != 0) {
-            snprintf(err.reason, sizeof(err.reason), "Authorization: expected 'Bearer TOKEN'");
-            goto unauthorized_reason;
+            push_unauthorized(push, req, "Authorization: expected 'Bearer TOKEN'");
+            return;
+        }
+        if (strlen(auth + 7) >= sizeof(token)) {
+            push_unauthorized(push, req, "invalid token");
+            return;
         }
         snprintf(token, sizeof(token), "%s", auth + 7);
     }
-    if (!push->token[0]) {
-        snprintf(err.reason, sizeof(err.reason),
-                 "push is disabled: api.bootstrap_token is not set");
-        goto unauthorized_reason;
+    if (!token[0]) {
+        push_unauthorized(push, req,
+                          auth ? "invalid token"
+                               : "missing token (Authorization: Bearer TOKEN, or ?token=TOKEN)");
+        return;
     }
-    if (!push_token_valid(push, token))
-        goto unauthorized;
-    if (push->sub_cnt >= push->conf.max_subscribers) {
-        snprintf(reason, sizeof(reason), "too many subscribers (push.max_subscribers = %zu)",
-                 push->conf.max_subscribers);
-        eng_http_error(req, 503, "", reason);
-        goto refused;
+    if (!push->api) {
+        push_unauthorized(push, req, "push is disabled: no token authority");
+        return;
     }
-    return true;
-unauthorized:
-    snprintf(err.reason, sizeof(err.reason), "%s",
-             token[0] || auth ? "invalid token"
-                              : "missing token (Authorization: Bearer TOKEN, or ?token=TOKEN)");
-unauthorized_reason:
-    evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate", "Bearer");
-    eng_http_error(req, 401, "token", err.reason);
-refused:
-    push->st.refused++;
-    return false;
+    if (!push_room(push, req, push->pend_cnt))
+        return;
+    if (!(p = calloc(1, sizeof(*p)))) {
+        eng_http_error(req, 500, "", "out of memory");
+        push->st.refused++;
+        return;
+    }
+    p->push = push;
+    p->type = type;
+    p->req = req;
+    p->filter = f;
+    TAILQ_INSERT_TAIL(&push->pends, p, link);
+    push->pend_cnt++;
+    evhttp_connection_set_closecb(evhttp_request_get_connection(req), push_pend_closed, p);
+    a = eng_api_authenticate(push->api, token, push_authed, p);
+    if (a) /* in flight: p waits (else push_authed has run and freed it) */
+        p->auth = a;
 }
 
 /* Sec-WebSocket-Key: base64 of 16 bytes. */
@@ -1300,20 +1400,13 @@ static bool push_ws_key_ok(const char *key)
     return EVP_DecodeBlock(raw, (const unsigned char *)key, 24) == 18;
 }
 
+/* The WebSocket handshake is checked before the token: a client that cannot speak WebSocket
+ * learns so without a lookup. */
 static void push_on_ws(struct evhttp_request *req, void *arg)
 {
     eng_push_t *push = arg;
     const char *key = eng_http_header(req, "Sec-WebSocket-Key");
     const char *version = eng_http_header(req, "Sec-WebSocket-Version");
-    struct wslay_event_callbacks cbs = {push_ws_recv_cb, push_ws_send_cb, NULL, NULL, NULL, NULL,
-                                        push_ws_on_msg};
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    char accept_key[64], keyguid[64];
-    struct evbuffer *rest = NULL, *out;
-    eng_push_filter_t f;
-    push_sub_t *s;
-    evutil_socket_t fd;
 
     if (!eng_http_header_has_token(eng_http_header(req, "Upgrade"), "websocket")) {
         evhttp_add_header(evhttp_request_get_output_headers(req), "Upgrade", "websocket");
@@ -1339,8 +1432,23 @@ static void push_on_ws(struct evhttp_request *req, void *arg)
         push->st.refused++;
         return;
     }
-    if (!push_admit(push, req, &f))
-        return;
+    push_admit(push, req, PUSH_WS);
+}
+
+/* An authenticated WebSocket subscriber: 101, the socket taken from evhttp, the snapshot. */
+static void push_ws_accept(eng_push_t *push, struct evhttp_request *req,
+                           const eng_push_filter_t *f)
+{
+    const char *key = eng_http_header(req, "Sec-WebSocket-Key");
+    struct wslay_event_callbacks cbs = {push_ws_recv_cb, push_ws_send_cb, NULL, NULL, NULL, NULL,
+                                        push_ws_on_msg};
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char accept_key[64], keyguid[64];
+    struct evbuffer *rest = NULL, *out;
+    push_sub_t *s;
+    evutil_socket_t fd;
+
     snprintf(keyguid, sizeof(keyguid), "%s%s", key, PUSH_WS_GUID);
     if (!EVP_Digest(keyguid, strlen(keyguid), md, &mdlen, EVP_sha1(), NULL) || mdlen != 20 ||
         !(rest = evbuffer_new())) {
@@ -1355,7 +1463,7 @@ static void push_on_ws(struct evhttp_request *req, void *arg)
         evbuffer_free(rest);
         return;
     }
-    if (!(s = push_sub_new(push, PUSH_WS, &f))) {
+    if (!(s = push_sub_new(push, PUSH_WS, f))) {
         close(fd);
         evbuffer_free(rest);
         return;
@@ -1396,16 +1504,19 @@ static void push_on_ws(struct evhttp_request *req, void *arg)
 
 static void push_on_sse(struct evhttp_request *req, void *arg)
 {
-    eng_push_t *push = arg;
+    push_admit(arg, req, PUSH_SSE);
+}
+
+/* An authenticated SSE subscriber: the streaming reply and the snapshot. */
+static void push_sse_accept(eng_push_t *push, struct evhttp_request *req,
+                            const eng_push_filter_t *f)
+{
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
     struct evhttp_connection *evcon;
     struct bufferevent *bev;
-    eng_push_filter_t f;
     push_sub_t *s;
 
-    if (!push_admit(push, req, &f))
-        return;
-    if (!(s = push_sub_new(push, PUSH_SSE, &f))) {
+    if (!(s = push_sub_new(push, PUSH_SSE, f))) {
         eng_http_error(req, 500, "", "out of memory");
         return;
     }
@@ -1494,7 +1605,6 @@ static void push_on_tick(evutil_socket_t fd, short what, void *arg)
 
 void eng_push_conf_from_cfg(eng_push_conf_t *conf, const cfg_t *cfg)
 {
-    conf->token = cfg->api_bootstrap_token;
     conf->queue_max = (size_t)cfg->push_queue_max;
     conf->out_max_bytes = (size_t)cfg->push_out_max_bytes;
     conf->ping_s = (int)cfg->push_ping_s;
@@ -1551,42 +1661,35 @@ void eng_push_stats(const eng_push_t *push, eng_push_stats_t *st)
 {
     *st = push->st;
     st->subscribers = push->sub_cnt;
+    st->waiting = push->pend_cnt;
 }
 
-eng_push_t *eng_push_new(struct event_base *base, eng_http_t *http, const eng_push_conf_t *conf,
-                         eng_item_iter_fn *snapshot_iter, void *arg, char *errstr,
-                         size_t errstr_size)
+eng_push_t *eng_push_new(struct event_base *base, eng_http_t *http, eng_api_t *api,
+                         const eng_push_conf_t *conf, eng_item_iter_fn *snapshot_iter, void *arg,
+                         char *errstr, size_t errstr_size)
 {
     static const struct wslay_frame_callbacks fcbs = {push_frame_send, push_frame_recv, NULL};
     eng_push_t *push = calloc(1, sizeof(*push));
-    unsigned int mdlen = 0;
 
     if (!push) {
         snprintf(errstr, errstr_size, "out of memory");
         return NULL;
     }
     TAILQ_INIT(&push->subs);
+    TAILQ_INIT(&push->pends);
     push->base = base;
     push->http = http;
+    push->api = api;
     push->conf = *conf;
     push->iter = snapshot_iter;
     push->iter_arg = arg;
-    if (strlen(conf->token ? conf->token : "") >= sizeof(push->token)) {
-        snprintf(errstr, errstr_size, "api.bootstrap_token: longer than %zu bytes",
-                 sizeof(push->token) - 1);
-        goto fail;
-    }
-    snprintf(push->token, sizeof(push->token), "%s", conf->token ? conf->token : "");
-    push->conf.token = push->token;
     if (push->conf.queue_max < 1 || push->conf.out_max_bytes < 1 || push->conf.ping_s < 1 ||
         push->conf.idle_s < 1 || push->conf.max_subscribers < 1) {
         snprintf(errstr, errstr_size, "push: queue_max, out_max_bytes, ping_s, idle_s and "
                                       "max_subscribers must be positive");
         goto fail;
     }
-    if (!EVP_Digest(push->token, strlen(push->token), push->token_md, &mdlen, EVP_sha256(),
-                    NULL) ||
-        wslay_frame_context_init(&push->frame, &fcbs, push) != 0 ||
+    if (wslay_frame_context_init(&push->frame, &fcbs, push) != 0 ||
         !(push->reaper = event_new(base, -1, 0, push_reap, push)) ||
         !(push->tick = event_new(base, -1, 0, push_on_tick, push)) ||
         !(push->sse_buf = evbuffer_new())) {
@@ -1609,10 +1712,18 @@ fail:
 
 void eng_push_free(eng_push_t *push)
 {
+    push_pend_t *p;
     push_sub_t *s;
 
     if (!push)
         return;
+    while ((p = TAILQ_FIRST(&push->pends))) {
+        struct evhttp_request *req = p->req;
+        if (p->auth)
+            eng_api_auth_cancel(p->auth);
+        push_pend_free(p, true);
+        eng_http_error(req, 503, "", "server shutting down");
+    }
     TAILQ_FOREACH(s, &push->subs, link) {
         if (s->state != PUSH_OPEN && s->state != PUSH_CLOSING)
             continue;

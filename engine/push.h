@@ -3,7 +3,9 @@
  * endpoint (/api/v1/stream, RFC 6455, framing by wslay) and a Server-Sent Events endpoint
  * (/api/v1/stream/sse). docs/push.md is the protocol a client sees.
  *
- * A subscriber authenticates with a token, chooses a filter (sports, event, market, minimum
+ * A subscriber authenticates with a token — the REST API's rules, through eng_api_authenticate():
+ * the bootstrap token or a token of the store, with the read scope; while the store looks it up
+ * the request waits without blocking the loop — chooses a filter (sports, event, market, minimum
  * tier, kinds), gets a snapshot of the matching items, then every change as JSON. The engine
  * hands each changed item to eng_push_publish() once per loop turn and calls eng_push_flush()
  * after the last one. publish renders the item once into a reference-counted message; each
@@ -31,6 +33,7 @@
 
 #include <event2/event.h>
 
+#include "api.h"
 #include "cfg.h"
 #include "http.h"
 #include "item.h"
@@ -53,9 +56,8 @@ typedef struct eng_push_filter {
     wire_tier_t min_tier;                               /* this tier or better */
 } eng_push_filter_t;
 
-/* Settings (config keys api.bootstrap_token and push.*). */
+/* Settings (config keys push.*). */
 typedef struct eng_push_conf {
-    const char *token;      /* the token subscribers present; "" refuses everyone; copied */
     size_t queue_max;       /* distinct keys one subscriber may have waiting */
     size_t out_max_bytes;   /* unsent bytes on one socket beyond which nothing more is written */
     int ping_s;             /* seconds between keepalive pings */
@@ -68,8 +70,10 @@ typedef struct eng_push_stats {
     size_t subscribers;              /* gauge: connected (WebSocket + SSE), closing ones included */
     size_t ws, sse;                  /* gauge: of which WebSocket, SSE */
     size_t queued;                   /* gauge: updates waiting in all queues */
+    size_t waiting;                  /* gauge: subscribers waiting for their token's lookup */
     uint64_t accepted;               /* subscriptions accepted */
-    uint64_t refused;                /* refused: 400, 401, 426, 503 */
+    uint64_t refused;                /* refused: 400, 401, 403, 426, 503 */
+    uint64_t gone_waiting;           /* clients gone while their token was looked up */
     uint64_t subscribes;             /* WebSocket subscribe messages applied */
     uint64_t published;              /* items given to eng_push_publish() that matched someone */
     uint64_t sent;                   /* update messages written to subscribers (sum) */
@@ -83,20 +87,23 @@ typedef struct eng_push_stats {
 
 typedef struct eng_push eng_push_t;
 
-/** @brief Fill conf from the effective configuration (conf->token points into cfg). */
+/** @brief Fill conf from the effective configuration. */
 void eng_push_conf_from_cfg(eng_push_conf_t *conf, const cfg_t *cfg);
 
 /**
  * @brief Start serving subscribers: registers ENG_PUSH_PATH_WS and ENG_PUSH_PATH_SSE on http.
- * @param conf copied (the token too).
+ * @param api authenticates subscribers (eng_api_authenticate(); scope ENG_SCOPE_READ needed);
+ *        borrowed, must outlive push (free push first: it cancels its lookups); NULL refuses
+ *        everyone.
+ * @param conf copied.
  * @param snapshot_iter walks the engine's current items for a new subscriber's snapshot;
  *        called synchronously with arg.
  * @returns the push server, freed with eng_push_free(); NULL with errstr filled.
  * @locality main loop
  */
-eng_push_t *eng_push_new(struct event_base *base, eng_http_t *http, const eng_push_conf_t *conf,
-                         eng_item_iter_fn *snapshot_iter, void *arg, char *errstr,
-                         size_t errstr_size);
+eng_push_t *eng_push_new(struct event_base *base, eng_http_t *http, eng_api_t *api,
+                         const eng_push_conf_t *conf, eng_item_iter_fn *snapshot_iter, void *arg,
+                         char *errstr, size_t errstr_size);
 
 /**
  * @brief Queue one changed item for every subscriber whose filter it matches (conflated by
@@ -118,7 +125,8 @@ void eng_push_stats(const eng_push_t *push, eng_push_stats_t *st);
 
 /**
  * @brief Close every subscriber (WebSocket: close 1001 "server shutting down", written without
- *        waiting; SSE: the stream is ended) and free. Call it before or after eng_http_free();
+ *        waiting; SSE: the stream is ended), answer those still waiting for their token's lookup
+ *        503 (the lookups are cancelled) and free. Call it before or after eng_http_free();
  *        accepts NULL.
  * @locality main loop (not from inside a push or http callback)
  */

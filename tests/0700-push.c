@@ -1,8 +1,9 @@
 /*
  * 0700-push — the engine's HTTP port (engine/http.h) and push subscribers (engine/push.h).
  *
- * Each in-process test runs an event_base with eng_http + eng_push on 127.0.0.1:0 and a test
- * item store as the snapshot source, and talks to it with real clients: Debian's
+ * Each in-process test runs an event_base with eng_http + eng_api + eng_push on 127.0.0.1:0, a
+ * test item store as the snapshot source and a test token resolver standing in for the
+ * PostgreSQL store (answers at once or after a delay, or "unavailable"), and talks to it with real clients: Debian's
  * python3-websockets and Python's http.client (tests/ws-client.py, run as a child process whose
  * JSON-lines output is compared exactly), and raw sockets written here for what a polite client
  * library will not do (never read, never answer a ping, send unmasked frames).
@@ -26,21 +27,45 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "api.h"
 #include "harness.h"
 #include "http.h"
 #include "item.h"
 #include "push.h"
 #include "sv_util.h"
+#include "tokens.h"
 
 #define T_TOKEN "s3cret-token"
 #define T_PY "/usr/bin/python3"
 
 /* ---------------------------------------------------------------------------------------- */
-/* environment: loop, http, push, item store */
+/* environment: loop, http, api, push, item store, token resolver */
+
+/* A token lookup the test resolver answers later. */
+typedef struct t_lookup {
+    struct t_lookup *next;
+    struct t_res *res;
+    struct event *ev;            /* the delay */
+    char hash[65];
+    eng_api_resolved_fn *done;
+    void *ctx;
+} t_lookup_t;
+
+/* The test resolver: known tokens by their SHA-256, answered after delay_ms (0: at once). */
+typedef struct t_res {
+    struct event_base *base;
+    int delay_ms;
+    bool down;                   /* answer SV_ERR_UNAVAILABLE */
+    bool revoked;                /* "user-read" is revoked */
+    unsigned calls;              /* lookups asked */
+    t_lookup_t *pending;         /* not yet answered */
+} t_res_t;
 
 typedef struct t_env {
     struct event_base *base;
     eng_http_t *http;
+    eng_api_t *api;
+    t_res_t res;
     eng_push_t *push;
     int port;
     const eng_item_t *items; /* the snapshot source */
@@ -76,10 +101,87 @@ static eng_item_t t_item(eng_item_kind_t kind, const char *key, const char *spor
     return it;
 }
 
+/* The store's tokens: "user-read" (read and bet), "user-bet" (bet only: no read scope),
+ * "user-two" (read). */
+static void t_res_answer(t_res_t *res, const char *hash, eng_api_resolved_fn *done, void *ctx)
+{
+    static const struct {
+        const char *token;
+        unsigned scopes;
+    } known[] = {{"user-read", ENG_SCOPE_READ | ENG_SCOPE_BET},
+                 {"user-bet", ENG_SCOPE_BET},
+                 {"user-two", ENG_SCOPE_READ}};
+    eng_api_principal_t p;
+
+    if (res->down) {
+        done(ctx, NULL, SV_ERR_UNAVAILABLE);
+        return;
+    }
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+        char h[65];
+        if (eng_token_hash(known[i].token, h) != SV_OK || strcmp(h, hash) != 0)
+            continue;
+        if (i == 0 && res->revoked)
+            break;
+        memset(&p, 0, sizeof(p));
+        p.user_id = 7 + (int64_t)i;
+        snprintf(p.email, sizeof(p.email), "%s@example.com", known[i].token);
+        snprintf(p.role, sizeof(p.role), "user");
+        p.scopes = known[i].scopes;
+        done(ctx, &p, SV_OK);
+        return;
+    }
+    done(ctx, NULL, SV_OK);
+}
+
+static void t_res_later(evutil_socket_t fd, short what, void *arg)
+{
+    t_lookup_t *l = arg, **pp;
+    (void)fd;
+    (void)what;
+    for (pp = &l->res->pending; *pp != l; pp = &(*pp)->next)
+        ;
+    *pp = l->next;
+    t_res_answer(l->res, l->hash, l->done, l->ctx);
+    event_free(l->ev);
+    free(l);
+}
+
+static void t_resolve(void *arg, const char *hash_hex, eng_api_resolved_fn *done, void *ctx)
+{
+    t_res_t *res = arg;
+    struct timeval tv = {res->delay_ms / 1000, (res->delay_ms % 1000) * 1000};
+    t_lookup_t *l;
+
+    res->calls++;
+    if (!res->delay_ms) {
+        t_res_answer(res, hash_hex, done, ctx);
+        return;
+    }
+    l = calloc(1, sizeof(*l));
+    l->res = res;
+    snprintf(l->hash, sizeof(l->hash), "%s", hash_hex);
+    l->done = done;
+    l->ctx = ctx;
+    l->ev = evtimer_new(res->base, t_res_later, l);
+    evtimer_add(l->ev, &tv);
+    l->next = res->pending;
+    res->pending = l;
+}
+
+/* Answer whatever is still pending (as the store does when it is freed). */
+static void t_res_release(t_res_t *res)
+{
+    while (res->pending)
+        t_res_later(-1, 0, res->pending);
+}
+
+/* The bootstrap token of the next t_env_start() (NULL: T_TOKEN). */
+static const char *t_bootstrap;
+
 static void t_conf_default(eng_push_conf_t *c)
 {
     memset(c, 0, sizeof(*c));
-    c->token = T_TOKEN;
     c->queue_max = 4096;
     c->out_max_bytes = 4 << 20;
     c->ping_s = 20;
@@ -111,7 +213,21 @@ static int t_env_start(t_env_t *env, const eng_push_conf_t *conf, const eng_item
         return -1;
     }
     env->port = eng_http_port(env->http);
-    env->push = eng_push_new(env->base, env->http, conf, t_iter, env, errstr, sizeof(errstr));
+    {
+        eng_api_conf_t ac;
+        memset(&ac, 0, sizeof(ac));
+        ac.bootstrap_token = t_bootstrap ? t_bootstrap : T_TOKEN;
+        env->api = eng_api_new(env->base, env->http, &ac, errstr, sizeof(errstr));
+        if (!env->api) {
+            fprintf(stderr, "    eng_api_new: %s\n", errstr);
+            return -1;
+        }
+        env->res.base = env->base;
+        if (!t_bootstrap || *t_bootstrap) /* an empty bootstrap: no store either */
+            eng_api_set_resolver(env->api, t_resolve, &env->res);
+    }
+    env->push = eng_push_new(env->base, env->http, env->api, conf, t_iter, env, errstr,
+                             sizeof(errstr));
     if (!env->push) {
         fprintf(stderr, "    eng_push_new: %s\n", errstr);
         return -1;
@@ -123,6 +239,8 @@ static void t_env_stop(t_env_t *env)
 {
     char cmd[128];
     eng_push_free(env->push);
+    t_res_release(&env->res); /* the store is freed before the API (engine/main.c) */
+    eng_api_free(env->api);
     eng_http_free(env->http);
     if (env->base)
         event_base_free(env->base);
@@ -1232,16 +1350,22 @@ int test_0705_push_refusals(void)
     T_ASSERT_INT(t_st(&env).accepted, ==, 2);
     T_ASSERT_INT(t_st(&env).refused, ==, 15);
 
-    /* an empty configured token refuses everyone */
+    /* no bootstrap token and no token store refuses everyone */
     t_conf_default(&conf);
-    conf.token = "";
+    t_bootstrap = "";
     T_ASSERT_INT(t_env_start(&env2, &conf, NULL, 0), ==, 0);
+    t_bootstrap = NULL;
     T_ASSERT_INT(t_ws_refused(&env2, "/api/v1/stream?token=", NULL, body, sizeof(body), NULL, 0),
                  ==, 401);
-    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"push is disabled: "
-                       "api.bootstrap_token is not set\",\"field\":\"token\"}}\n");
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"missing token "
+                       "(Authorization: Bearer TOKEN, or ?token=TOKEN)\",\"field\":\"token\"}}\n");
     T_ASSERT_INT(t_ws_refused(&env2, "/api/v1/stream", "Authorization: Bearer x\r\n", body,
                               sizeof(body), NULL, 0),
+                 ==, 401);
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid token\","
+                       "\"field\":\"token\"}}\n");
+    T_ASSERT_INT(t_ws_refused(&env2, "/api/v1/stream?token=" T_TOKEN, NULL, body, sizeof(body),
+                              NULL, 0),
                  ==, 401);
     goto end;
 end:
@@ -1941,6 +2065,206 @@ int test_0713_push_ws_slow_bytes(void)
 end:
     t_frame_free(&fclose);
     t_raw_close(&r);
+    t_env_stop(&env);
+    return t_rc_;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* 0714: tokens of the store (the test resolver stands in for PostgreSQL): asynchronous lookup,
+ * the API's cache, scope, store down, revocation, clients gone while waiting, teardown while
+ * waiting (run under ASan: nothing is used after it is freed) */
+
+/* Send a request on a new raw socket without waiting for the answer. */
+static int t_raw_request(t_env_t *env, t_raw_t *r, const char *req)
+{
+    if (t_raw_connect(env, r, 0) != 0)
+        return -1;
+    return t_raw_send(env, r, req, strlen(req));
+}
+
+#define T_WS_REQ(target)                                                                           \
+    "GET " target " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"          \
+    "Sec-WebSocket-Key: " T_WS_KEY "\r\nSec-WebSocket-Version: 13\r\n\r\n"
+
+int test_0714_push_store_tokens(void);
+int test_0714_push_store_tokens(void)
+{
+    T_BEGIN;
+    eng_item_t items[1];
+    eng_api_stats_t ast;
+    t_env_t env;
+    t_raw_t r, g1, g2;
+    t_frame_t f;
+    char head[2048], body[2048];
+    unsigned calls;
+    double t0;
+
+    memset(&r, 0, sizeof(r));
+    memset(&g1, 0, sizeof(g1));
+    memset(&g2, 0, sizeof(g2));
+    memset(&f, 0, sizeof(f));
+    items[0] = t_item(ENG_ITEM_SCORE, "s1", "nba", "e1", "h2h", WIRE_TIER_PASS, true, "{\"k\":1}");
+    T_ASSERT_INT(t_env_start(&env, NULL, items, 1), ==, 0);
+    env.res.delay_ms = 200;
+
+    /* a store token subscribes over WebSocket once the store has answered */
+    t0 = t_now();
+    T_ASSERT_INT(t_ws_open(&env, &r, "/api/v1/stream?token=user-read", NULL, 0, head,
+                           sizeof(head)),
+                 ==, 101);
+    T_ASSERT(t_now() - t0 >= 0.15);
+    T_ASSERT_INT(env.res.calls, ==, 1);
+    T_ASSERT_INT(t_raw_frame(&env, &r, &f, 10), ==, 1);
+    T_ASSERT_STR(f.payload, "{\"type\":\"score\",\"data\":{\"k\":1}}");
+    t_frame_free(&f);
+    T_ASSERT_INT(t_raw_frame(&env, &r, &f, 10), ==, 1);
+    T_ASSERT_STR(f.payload, "{\"type\":\"snapshot_end\",\"count\":1}");
+    t_frame_free(&f);
+    t_raw_close(&r);
+
+    /* SSE, the token in the header: the API's cache answers, no second lookup */
+    T_ASSERT_INT(t_raw_request(&env, &r,
+                               "GET /api/v1/stream/sse HTTP/1.1\r\nHost: x\r\n"
+                               "Authorization: Bearer user-read\r\n\r\n"),
+                 ==, 0);
+    T_ASSERT_INT(t_raw_head(&env, &r, 10, head, sizeof(head)), ==, 200);
+    T_ASSERT_CONTAINS(head, "Content-Type: text/event-stream");
+    t_raw_close(&r);
+    T_ASSERT_INT(env.res.calls, ==, 1);
+    eng_api_stats(env.api, &ast);
+    T_ASSERT_INT(ast.lookups, ==, 1);
+    T_ASSERT_INT(ast.cache_hits, ==, 1);
+
+    /* the bootstrap token needs no lookup */
+    T_ASSERT_INT(t_ws_open(&env, &r, "/api/v1/stream?token=" T_TOKEN, NULL, 0, head, sizeof(head)),
+                 ==, 101);
+    t_raw_close(&r);
+    T_ASSERT_INT(env.res.calls, ==, 1);
+
+    /* no read scope: 403 */
+    T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=user-bet", NULL, body, sizeof(body),
+                              NULL, 0),
+                 ==, 403);
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"forbidden\",\"message\":\"this token lacks the read "
+                       "scope\",\"field\":\"token\"}}\n");
+    T_ASSERT_INT(t_http(&env, "GET", "/api/v1/stream/sse?token=user-bet", NULL, NULL, body,
+                        sizeof(body), NULL, 0),
+                 ==, 403);
+    T_ASSERT_CONTAINS(body, "\"code\":\"forbidden\"");
+
+    /* unknown: 401, like the REST routes */
+    T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=nope", NULL, body, sizeof(body), head,
+                              sizeof(head)),
+                 ==, 401);
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"invalid token\","
+                       "\"field\":\"token\"}}\n");
+    T_ASSERT_CONTAINS(head, "WWW-Authenticate: Bearer realm=\"savant\"");
+
+    /* the store down: 503 with Retry-After, nothing cached */
+    env.res.down = true;
+    T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=user-two", NULL, body, sizeof(body),
+                              head, sizeof(head)),
+                 ==, 503);
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unavailable\",\"message\":\"the token store is "
+                       "unavailable; retry\",\"field\":\"\"}}\n");
+    T_ASSERT_CONTAINS(head, "Retry-After: 1");
+    T_ASSERT_INT(t_http(&env, "GET", "/api/v1/stream/sse?token=user-two", NULL, NULL, body,
+                        sizeof(body), NULL, 0),
+                 ==, 503);
+    env.res.down = false;
+    T_ASSERT_INT(t_raw_request(&env, &r,
+                               "GET /api/v1/stream/sse?token=user-two HTTP/1.1\r\nHost: x\r\n\r\n"),
+                 ==, 0);
+    T_ASSERT_INT(t_raw_head(&env, &r, 10, head, sizeof(head)), ==, 200);
+    t_raw_close(&r);
+
+    /* clients gone while their token is looked up (one known, one not) */
+    env.res.delay_ms = 300;
+    calls = env.res.calls;
+    T_ASSERT_INT(t_raw_request(&env, &g1, T_WS_REQ("/api/v1/stream?token=user-gone")), ==, 0);
+    T_ASSERT_INT(t_raw_request(&env, &g2,
+                               "GET /api/v1/stream/sse?token=user-two HTTP/1.1\r\nHost: x\r\n\r\n"),
+                 ==, 0);
+    /* user-two is cached: its SSE subscriber is in at once; user-gone waits */
+    T_ASSERT_INT(t_raw_head(&env, &g2, 10, head, sizeof(head)), ==, 200);
+    t_raw_close(&g2);
+    T_ASSERT_INT(t_raw_request(&env, &g2,
+                               "GET /api/v1/stream/sse?token=user-gone2 HTTP/1.1\r\nHost: x\r\n\r\n"),
+                 ==, 0);
+    t_pump(&env, 50);
+    T_ASSERT_INT(t_st(&env).waiting, ==, 2);
+    T_ASSERT_INT(env.res.calls, ==, calls + 2);
+    t_raw_close(&g1);
+    t_raw_close(&g2);
+    t_pump(&env, 600); /* the answers come after the clients left (evhttp does not read a
+                        * connection whose request is unanswered: the answer finds it closed) */
+    T_ASSERT_INT(t_st(&env).waiting, ==, 0);
+    T_ASSERT(env.res.pending == NULL);
+
+    /* a revoked token is refused once the API's cache has expired (ENG_API_TOKEN_CACHE_MS) */
+    env.res.delay_ms = 0;
+    env.res.revoked = true;
+    T_ASSERT_INT(t_raw_request(&env, &r,
+                               "GET /api/v1/stream/sse?token=user-read HTTP/1.1\r\nHost: x\r\n\r\n"),
+                 ==, 0);
+    T_ASSERT_INT(t_raw_head(&env, &r, 10, head, sizeof(head)), ==, 200); /* still cached */
+    t_raw_close(&r);
+    t_pump(&env, ENG_API_TOKEN_CACHE_MS + 200);
+    T_ASSERT_INT(t_ws_refused(&env, "/api/v1/stream?token=user-read", NULL, body, sizeof(body),
+                              NULL, 0),
+                 ==, 401);
+
+    /* push freed while a lookup is in flight: the client gets 503, the late answer goes nowhere */
+    env.res.delay_ms = 300;
+    T_ASSERT_INT(t_raw_request(&env, &g1, T_WS_REQ("/api/v1/stream?token=user-late")), ==, 0);
+    t_pump(&env, 50);
+    T_ASSERT_INT(t_st(&env).waiting, ==, 1);
+    eng_push_free(env.push);
+    env.push = NULL;
+    T_ASSERT_INT(t_raw_head(&env, &g1, 10, head, sizeof(head)), ==, 503);
+    t_raw_body(&env, &g1, head, body, sizeof(body));
+    T_ASSERT_STR(body, "{\"error\":{\"code\":\"unavailable\",\"message\":\"server shutting down\","
+                       "\"field\":\"\"}}\n");
+    t_pump(&env, 400); /* the answer arrives for a cancelled lookup */
+    T_ASSERT(env.res.pending == NULL);
+    t_raw_close(&g1);
+    t_env_stop(&env);
+
+    /* valid tokens whose clients left before the answer: subscribed, then found gone */
+    T_ASSERT_INT(t_env_start(&env, NULL, items, 1), ==, 0);
+    env.res.delay_ms = 200;
+    T_ASSERT_INT(t_raw_request(&env, &g1, T_WS_REQ("/api/v1/stream?token=user-two")), ==, 0);
+    T_ASSERT_INT(t_raw_request(&env, &g2,
+                               "GET /api/v1/stream/sse?token=user-read HTTP/1.1\r\nHost: x\r\n\r\n"),
+                 ==, 0);
+    t_pump(&env, 50);
+    T_ASSERT_INT(t_st(&env).waiting, ==, 2);
+    t_raw_close(&g1);
+    t_raw_close(&g2);
+    {
+        double dl = t_now() + 10;
+        while ((t_st(&env).waiting || t_st(&env).subscribers) && t_now() < dl)
+            t_pump(&env, 20);
+    }
+    T_ASSERT_INT(t_st(&env).waiting, ==, 0);
+    T_ASSERT_INT(t_st(&env).subscribers, ==, 0);
+
+    /* the HTTP server freed while a lookup is in flight: the waiting request goes with it */
+    T_ASSERT_INT(t_raw_request(&env, &g1, T_WS_REQ("/api/v1/stream?token=user-bet")), ==, 0);
+    t_pump(&env, 50);
+    T_ASSERT_INT(t_st(&env).waiting, ==, 1);
+    eng_http_free(env.http);
+    env.http = NULL;
+    T_ASSERT_INT(t_st(&env).waiting, ==, 0);
+    T_ASSERT_INT(t_st(&env).gone_waiting, ==, 1);
+    t_pump(&env, 300);
+    T_ASSERT(env.res.pending == NULL);
+    goto end;
+end:
+    t_frame_free(&f);
+    t_raw_close(&r);
+    t_raw_close(&g1);
+    t_raw_close(&g2);
     t_env_stop(&env);
     return t_rc_;
 }

@@ -28,6 +28,7 @@
 
 #include <event2/event.h>
 
+#include "api.h"
 #include "http.h"
 #include "push.h"
 #include "sv_util.h"
@@ -198,6 +199,8 @@ int main(int argc, char **argv)
     struct event_base *base;
     eng_http_t *http;
     eng_push_t *push;
+    eng_api_t *api = NULL;
+    eng_api_conf_t aconf;
     pthread_t th;
     uint64_t t0, t1, t2, seq = 0, deadline;
 
@@ -207,7 +210,6 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     memset(&conf, 0, sizeof(conf));
-    conf.token = "bench";
     conf.queue_max = 4096;
     conf.out_max_bytes = 256 * 1024;
     conf.ping_s = 3600;
@@ -215,7 +217,10 @@ int main(int argc, char **argv)
     conf.max_subscribers = 2 * N_SUBS;
     base = event_base_new();
     http = base ? eng_http_new(base, "127.0.0.1:0", errstr, sizeof(errstr)) : NULL;
-    push = http ? eng_push_new(base, http, &conf, NULL, NULL, errstr, sizeof(errstr)) : NULL;
+    memset(&aconf, 0, sizeof(aconf));
+    aconf.bootstrap_token = "bench"; /* subscribers authenticate through the API (engine/api.h) */
+    api = http ? eng_api_new(base, http, &aconf, errstr, sizeof(errstr)) : NULL;
+    push = api ? eng_push_new(base, http, api, &conf, NULL, NULL, errstr, sizeof(errstr)) : NULL;
     if (!push) {
         fprintf(stderr, "bench-push: %s\n", errstr);
         return 1;
@@ -297,6 +302,7 @@ int main(int argc, char **argv)
                (unsigned long long)st.disconnected_slow, (double)p50 / 1e6, (double)p99 / 1e6);
     }
     eng_push_free(push);
+    eng_api_free(api);
     eng_http_free(http);
     event_base_free(base);
     free(g_samples);

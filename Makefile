@@ -135,10 +135,13 @@ BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-# bench-e2e starts bin/savant-broker and bin/savant-engine, found through SAVANT_BIN_DIR.
+# bench-e2e starts bin/savant-broker and bin/savant-engine, found through SAVANT_BIN_DIR; the
+# script tests/bench/bench-api loads the engine's REST API with wrk (ops/install-deps bench).
 bench: deps
+	@ops/install-deps bench
 	@$(MAKE) --no-print-directory $(BENCHES) $(BINS)
 	@set -e; for b in $(BENCHES); do echo "== $$b"; SAVANT_BIN_DIR=$(abspath $(BIN)) $$b $(BENCH_SECONDS); done
+	@echo "== tests/bench/bench-api"; SAVANT_BIN_DIR=$(abspath $(BIN)) tests/bench/bench-api $(BENCH_SECONDS)
 
 format-check:
 	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

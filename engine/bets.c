@@ -29,6 +29,8 @@
 #define ST_RESEND "bets_resend"
 #define ST_OPEN_EVENTS "bets_open_events"
 #define BETS_SWEEP_LIMIT "500"
+#define BETS_RESULTS_INFLIGHT 64 /* placement results sent to PostgreSQL at once; more wait here
+                                  * (their input batch waits too), not in the store's queue */
 
 /* What a click validates against: the latest revision of a candidate slot's signal. */
 typedef struct bet_live {
@@ -61,6 +63,9 @@ struct eng_bets {
     bet_started_t *started;
     size_t started_cnt, started_cap;
     struct event *sweep_ev;
+    struct result_job **rq;         /* placement results waiting to be sent (FIFO) */
+    size_t rq_head, rq_cnt, rq_cap;
+    size_t results_inflight;
     eng_bets_stats_t stats;
 };
 
@@ -138,6 +143,8 @@ sv_err_t eng_bets_prepare(eng_store_t *store)
 /* ---- life ---------------------------------------------------------------------------------- */
 
 static void bets_sweep(evutil_socket_t fd, short what, void *arg);
+struct result_job;
+static void result_drop(struct result_job *j);
 
 eng_bets_t *eng_bets_new(struct event_base *base, const eng_bets_conf_t *conf, eng_state_t *st,
                          eng_store_t *store, eng_bets_emit_fn *emit, void *arg)
@@ -172,6 +179,14 @@ void eng_bets_free(eng_bets_t *b)
     if (!b)
         return;
     event_free(b->sweep_ev);
+    while (b->rq_cnt > 0) { /* results never sent: their bets stay pending (resent later) */
+        struct result_job *j = b->rq[b->rq_head];
+        b->rq_head = (b->rq_head + 1) % b->rq_cap;
+        b->rq_cnt--;
+        result_drop(j);
+        free(j);
+    }
+    free(b->rq);
     eng_htab_release(&b->ids);
     free(b->live);
     free(b->started);
@@ -353,7 +368,7 @@ static void out_db_failed(eng_click_out_t *o, sv_err_t rc, const PGresult *res)
         out_set(o, 500, "", "the database refused the bet: %s",
                 res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : "?");
     else
-        out_set(o, 503, "", "PostgreSQL is unavailable: retry later");
+        out_set(o, 503, "", "PostgreSQL is unavailable or busy: retry later");
 }
 
 static void click_placed(void *arg, const PGresult *res, sv_err_t rc)
@@ -386,7 +401,7 @@ static void click_placed(void *arg, const PGresult *res, sv_err_t rc)
         out_set(&o, 201, "", "bet recorded; placement sent");
         o.recorded = true;
         o.bet_json = PQgetvalue(res, 0, 1);
-        LOG_INFO("bets", "bet_created", "bet_id=%s click_id=%s user=%lld stake=%.2f price=%d",
+        LOG_DEBUG("bets", "bet_created", "bet_id=%s click_id=%s user=%lld stake=%.2f price=%d",
                  j->pl.bet_id, j->c.click_id, (long long)j->user_id, j->c.stake, j->pl.price);
         return click_finish(j, &o);
     }
@@ -592,11 +607,20 @@ typedef struct result_job {
     void *ctx;
 } result_job_t;
 
+static void results_pump(eng_bets_t *b);
+
+/* A result never sent (the engine stops): its bet stays pending and is resent later. */
+static void result_drop(result_job_t *j)
+{
+    j->done(j->ctx, SV_ERR_UNAVAILABLE);
+}
+
 static void result_applied(void *arg, const PGresult *res, sv_err_t rc)
 {
     result_job_t *j = arg;
     eng_bets_t *b = j->b;
 
+    b->results_inflight--;
     if (rc == SV_OK && PQntuples(res) == 1) {
         const char *outcome = PQgetvalue(res, 0, 0), *status = PQgetvalue(res, 0, 1);
         if (strcmp(outcome, "applied") == 0) {
@@ -604,7 +628,7 @@ static void result_applied(void *arg, const PGresult *res, sv_err_t rc)
                 b->stats.placed++;
             else
                 b->stats.rejected++;
-            LOG_INFO("bets", "bet_result", "bet_id=%s status=%s", j->r.bet_id, status);
+            LOG_DEBUG("bets", "bet_result", "bet_id=%s status=%s", j->r.bet_id, status);
         } else {
             b->stats.results_late++;
             if (strcmp(outcome, "unknown") == 0)
@@ -619,37 +643,66 @@ static void result_applied(void *arg, const PGresult *res, sv_err_t rc)
     }
     j->done(j->ctx, rc);
     free(j);
+    results_pump(b);
+}
+
+/* Send waiting results while fewer than BETS_RESULTS_INFLIGHT are at PostgreSQL. */
+static void results_pump(eng_bets_t *b)
+{
+    while (b->rq_cnt > 0 && b->results_inflight < BETS_RESULTS_INFLIGHT) {
+        result_job_t *j = b->rq[b->rq_head];
+        char price[16];
+        const char *v[4];
+        sv_err_t rc;
+
+        b->rq_head = (b->rq_head + 1) % b->rq_cap;
+        b->rq_cnt--;
+        snprintf(price, sizeof(price), "%d", j->r.price);
+        v[0] = j->r.bet_id;
+        v[1] = j->r.status == WIRE_PLACE_ACCEPTED ? "true" : "false";
+        v[2] = j->r.present & WIRE_PRES_HAS_PRICE ? price : NULL;
+        v[3] = j->r.present & WIRE_PRES_HAS_REASON ? j->r.reason : "rejected by the book";
+        rc = eng_store_query(b->store, ST_RESULT, 4, v, NULL, NULL, result_applied, j);
+        if (rc == SV_OK) {
+            b->results_inflight++;
+            continue;
+        }
+        LOG_WARN("bets", "result_not_applied", "bet_id=%s err=%s (the pending bet's placement is "
+                 "resent after bets.resend_ms)", j->r.bet_id, sv_err2str(rc));
+        j->done(j->ctx, rc);
+        free(j);
+    }
 }
 
 void eng_bets_result(eng_bets_t *b, const wire_placement_result_t *r, eng_bets_done_fn *done,
                      void *ctx)
 {
     result_job_t *j;
-    char price[16];
-    const char *v[4];
-    sv_err_t rc;
 
     b->stats.results++;
     if (!b->store)
         return done(ctx, SV_ERR_UNAVAILABLE);
+    if (b->rq_cnt == b->rq_cap) {
+        size_t cap = b->rq_cap ? b->rq_cap * 2 : 64;
+        result_job_t **n = malloc(cap * sizeof(*n));
+        if (!n)
+            return done(ctx, SV_ERR_NOMEM);
+        for (size_t i = 0; i < b->rq_cnt; i++)
+            n[i] = b->rq[(b->rq_head + i) % b->rq_cap];
+        free(b->rq);
+        b->rq = n;
+        b->rq_cap = cap;
+        b->rq_head = 0;
+    }
     if (!(j = calloc(1, sizeof(*j))))
         return done(ctx, SV_ERR_NOMEM);
     j->b = b;
     j->r = *r;
     j->done = done;
     j->ctx = ctx;
-    snprintf(price, sizeof(price), "%d", r->price);
-    v[0] = r->bet_id;
-    v[1] = r->status == WIRE_PLACE_ACCEPTED ? "true" : "false";
-    v[2] = r->present & WIRE_PRES_HAS_PRICE ? price : NULL;
-    v[3] = r->present & WIRE_PRES_HAS_REASON ? r->reason : "rejected by the book";
-    rc = eng_store_query(b->store, ST_RESULT, 4, v, NULL, NULL, result_applied, j);
-    if (rc != SV_OK) {
-        LOG_WARN("bets", "result_not_applied", "bet_id=%s err=%s (the pending bet's placement is "
-                 "resent after bets.resend_ms)", r->bet_id, sv_err2str(rc));
-        free(j);
-        done(ctx, rc);
-    }
+    b->rq[(b->rq_head + b->rq_cnt) % b->rq_cap] = j;
+    b->rq_cnt++;
+    results_pump(b);
 }
 
 /* ---- grading ------------------------------------------------------------------------------- */

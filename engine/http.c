@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,7 +359,11 @@ static evutil_socket_t eng_http_listen_fd(const char *host, int port, char *errs
         return -1;
     }
     fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* TCP_NODELAY on the listener: Linux copies it to every accepted connection. Without it a
+     * reply larger than libevent's 16 KB single write waits for the client's delayed ACK
+     * (~40 ms: GET /api/v1/signals was capped at ~730 req/s on 32 connections, bench-api) */
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0 ||
         bind(fd, ai->ai_addr, (socklen_t)ai->ai_addrlen) != 0 ||
         listen(fd, ENG_HTTP_BACKLOG) != 0) {
         snprintf(errstr, errstr_size, "http.listen: cannot listen on '%s' port %d: %s", host,

@@ -1,17 +1,47 @@
 # 3002: the demo (ops/demo, what `make demo` runs after building): within a minute the live view
 # shows scored markets from the simulator through the engine and the signals' revisions, a
 # WebSocket client on the printed push address sees signals open and change live, the live page
-# and Redis hold them, and stopping it leaves nothing running and no temp dir behind.
+# and Redis hold them; the README's click-to-bet walk-through with the banner's user token takes
+# a live signal, clicks it (201 pending; the same click again: the same bet), sees savant-book
+# place it and the game's end grade it with P/L and CLV, and /me/stats count it; and stopping it
+# leaves nothing running and no temp dir behind.
 # DEMO_SECONDS stands in for the Ctrl-C (the same trap).
 . "$(dirname "$0")/lib.sh"
 
 before=$(ls -d /tmp/savant-demo.* 2>/dev/null | sort || true)
-SAVANT_BIN_DIR="$BIN" DEMO_SECONDS=50 DEMO_RATE=60 DEMO_TOKEN=t3002 timeout 150 ops/demo >"$TMP/demo.out" 2>"$TMP/demo.err" &
+SAVANT_BIN_DIR="$BIN" DEMO_SECONDS=90 DEMO_RATE=60 DEMO_TOKEN=t3002 timeout 200 ops/demo >"$TMP/demo.out" 2>"$TMP/demo.err" &
 DEMO=$!
-wait_for 60 grep -q '^  push ' "$TMP/demo.out" || fail "no push address in the banner: $(head -12 "$TMP/demo.out")"
+wait_for 60 grep -q '^Ctrl-C stops everything' "$TMP/demo.out" || fail "no push address in the banner: $(head -12 "$TMP/demo.out")"
 page=$(sed -n 's/^  live page *\(http[^ ]*\).*/\1/p' "$TMP/demo.out")
 ws=$(sed -n "s/^  push *\(ws:[^ ]*\).*/\1/p" "$TMP/demo.out")
-/usr/bin/python3 "$ROOT/tests/ws-client.py" "$ws" --seconds 30 >"$TMP/ws.out" || true
+# the README's walk-through, with the banner's values
+API=$(sed -n 's/^ *API=\([^ ]*\) TOKEN=.*/\1/p' "$TMP/demo.out")
+TOKEN=$(sed -n 's/^  user token  *\([^ ]*\).*/\1/p' "$TMP/demo.out")
+[ -n "$API" ] && [ -n "$TOKEN" ] || fail "no API or user token in the banner: $(head -20 "$TMP/demo.out")"
+auth=(-H "Authorization: Bearer $TOKEN")
+click() { # click the first live signal; 201 leaves the bet in $TMP/bet
+    local sig
+    sig=$(curl -s "${auth[@]}" "$API/signals" | jq -r '.signals[0].signal_id // empty')
+    [ -n "$sig" ] || return 1
+    n=$((n + 1))
+    [ "$(curl -s -o "$TMP/bet" -w '%{http_code}' "${auth[@]}" -H 'Content-Type: application/json' \
+        -d "{\"click_id\":\"click-$n\",\"signal_id\":\"$sig\",\"stake\":10}" "$API/bets")" = 201 ]
+}
+n=0
+within 30 click || fail "no click became a bet: $(cat "$TMP/bet" 2>/dev/null)"
+BET=$(jq -r .bet_id "$TMP/bet")
+assert_eq "the new bet" '["pending","10.00"]' "$(jq -c '[.status, .stake]' "$TMP/bet")"
+again=$(curl -s "${auth[@]}" -H 'Content-Type: application/json' \
+    -d "{\"click_id\":\"click-$n\",\"signal_id\":\"$(jq -r .signal_id "$TMP/bet")\",\"stake\":10}" "$API/bets" | jq -r .bet_id)
+assert_eq "the same click again" "$BET" "$again"
+status_is() { curl -s "${auth[@]}" "$API/bets/$BET" | jq -e --arg s "$1" '(.status // "") | test($s)' >/dev/null; }
+within 20 status_is '^placed$' || fail "not placed: $(curl -s "${auth[@]}" "$API/bets/$BET")"
+/usr/bin/python3 "$ROOT/tests/ws-client.py" "$ws" --seconds 15 >"$TMP/ws.out" || true
+within 60 status_is '^(won|lost|push|void)$' || fail "not graded: $(curl -s "${auth[@]}" "$API/bets/$BET")"
+curl -s "${auth[@]}" "$API/bets/$BET" | jq -e '(.pnl | tonumber | type) == "number" and (.closing_price | type) == "number"
+    and (.clv | type) == "number" and .placed_price != null' >/dev/null ||
+    fail "the graded bet lacks P/L, closing price or CLV: $(curl -s "${auth[@]}" "$API/bets/$BET")"
+assert_eq "/me/stats counts it" 1 "$(curl -s "${auth[@]}" "$API/me/stats" | jq '.won + .lost + .push')"
 curl -s "$page" | grep -q 'api/v1/stream' || fail "the live page at $page is not served"
 set +e
 wait "$DEMO"
@@ -34,5 +64,5 @@ case " $live " in *" open "*) ;; *) fail "the WebSocket client saw no signal ope
 sleep 1
 after=$(ls -d /tmp/savant-demo.* 2>/dev/null | sort || true)
 assert_eq "temp dirs left by the demo" "$before" "$after"
-left=$(ps -eo cmd | grep -E '^[^ ]*savant-(broker|engine|feed|top) .*(group=demo|--follow|-n 15 -i 1|--partitions 4 --bootstrap-file /tmp/savant-demo)' || true)
+left=$(ps -eo cmd | grep -E '^[^ ]*savant-(broker|engine|feed|top|book) .*(group=demo|--follow|-n 15 -i 1|--latency-ms 500|--partitions 4 --bootstrap-file /tmp/savant-demo)' || true)
 assert_eq "processes left by the demo" "" "$left"

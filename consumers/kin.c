@@ -164,6 +164,21 @@ static void kin_on_done(evutil_socket_t fd, short what, void *arg)
         kin_batch_complete(ki);
 }
 
+void kin_begin_output(kin_t *ki)
+{
+    rd_kafka_error_t *error;
+    if (ki->in_flight || !ki->txn || ki->failed)
+        return;
+    if (!ki->txn_open) {
+        if ((error = rd_kafka_begin_transaction(ki->txn))) {
+            kin_txn_fail(ki, "begin", error);
+            return;
+        }
+        ki->txn_open = true;
+    }
+    ki->in_flight = true; /* a batch of no messages: completes (commits) when its outputs are acked */
+}
+
 void kin_release(kin_t *ki)
 {
     SV_ASSERT(ki->pending > 0);

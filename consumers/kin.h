@@ -75,6 +75,16 @@ void kin_set_echo(kin_t *ki, const char *topic, kin_echo_done_cb *done);
 /** @brief One more output of the current batch awaits acknowledgement. @locality main loop */
 void kin_hold(kin_t *ki);
 
+/**
+ * @brief An output is about to be produced outside the handling of a message (a REST click's
+ *        placement, a resend, a grade after a database answer). Exactly-once: when no batch is
+ *        in flight, starts one with no messages — its transaction is begun here and committed
+ *        once the outputs held meanwhile are acknowledged — so the output has a transaction to
+ *        join. At-least-once, or a batch in flight: nothing. Call before kin_hold().
+ * @locality main loop
+ */
+void kin_begin_output(kin_t *ki);
+
 /** @brief An output of the current batch was acknowledged. @locality main loop */
 void kin_release(kin_t *ki);
 

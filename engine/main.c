@@ -151,9 +151,10 @@ static void usage(FILE *fp)
             "       savant-engine --migrate [-c FILE] [-X key=value]...\n"
             "       savant-engine --create-token --user EMAIL [--role admin|user] [-c FILE] [-X ...]\n"
             "\n"
-            "Consumes savant.odds.v1, games.v1, context.v1 and clicks.v1 in consumer group\n"
-            "kafka.group from kafka.brokers and validates every event (invalid ones go to\n"
-            "savant.dlq.v1 with the reason and the original bytes). Keeps each market's state\n"
+            "Consumes savant.odds.v1, games.v1, context.v1, clicks.v1 and placement-results.v1\n"
+            "in consumer group kafka.group from kafka.brokers and validates every event\n"
+            "(invalid ones go to savant.dlq.v1 with the reason and the original bytes).\n"
+            "Keeps each market's state\n"
             "(quotes per book, de-vigged consensus, best price, line variance, steam, arbitrage)\n"
             "and emits savant.scores.v1 for every candidate of a market an event changed, with\n"
             "the JARVIS Savant scores (docs/scoring.md) and the LSTM's p_model from the model\n"
@@ -164,6 +165,9 @@ static void usage(FILE *fp)
             "Signals go to savant.signals.v1, the latest state to Redis (redis.url; none: off),\n"
             "push and the REST API to http.listen (docs/push.md, docs/api.md); PostgreSQL\n"
             "(pg.dsn; none: off) holds users, tokens and bets, its schema migrated at start.\n"
+            "Clicks (REST POST /api/v1/bets and clicks.v1) become bets recorded there before\n"
+            "their placement goes to savant.placements.v1; games ending grade the bets and\n"
+            "signals on savant.grades.v1 (docs/bets.md).\n"
             "\n"
             "      --migrate          apply the database migrations (pg.dsn) and exit\n"
             "      --create-token     create the user --user EMAIL (role --role, default user)\n"
@@ -252,6 +256,7 @@ static void eng_bets_emit(void *arg, wire_type_t t, const void *ev)
                   err.field, err.reason);
         return;
     }
+    kin_begin_output(e->kin); /* exactly-once: outside a batch, a transaction to join */
     eng_emit(e, t == WIRE_PLACEMENT ? e->placements_topic : e->grades_topic, key, ts);
 }
 

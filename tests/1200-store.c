@@ -589,10 +589,17 @@ static const char t_expect_misc[] =
     "domain|sv_money|numeric(16,2)\n"
     "domain|sv_name|text\n"
     "domain|sv_token|text\n"
+    "function|sv_bet_json(bets)|s\n"
+    "function|sv_bet_result(text,boolean,integer,text)|v\n"
     "function|sv_bets_guard()|v\n"
+    "function|sv_cancel_bet(text,bigint)|v\n"
+    "function|sv_grade_bet(text,text,numeric,integer,double precision,bigint)|v\n"
     "function|sv_ms_to_ts(bigint)|i\n"
+    "function|sv_place_bet(text,text,bigint,text,text,text,text,text,numeric,text,integer,"
+    "numeric,text,text)|v\n"
     "function|sv_scopes_ok(text[])|i\n"
     "function|sv_ts_to_ms(timestamp with time zone)|i\n"
+    "function|sv_user_stats(bigint)|s\n"
     "trigger|bets_guard|CREATE TRIGGER bets_guard BEFORE DELETE OR UPDATE ON public.bets FOR EACH ROW EXECUTE FUNCTION sv_bets_guard()\n";
 
 static int t_schema_cmp(PGconn *c, const char *what, const char *sql, const char *expect)

@@ -206,11 +206,62 @@ static void live_event(eng_api_req_t *r, void *arg)
     free(w.items);
 }
 
+/* By event id, then kind (stable). */
+static int live_cmp_event(const void *a, const void *b)
+{
+    const eng_item_t *x = *(const eng_item_t *const *)a, *y = *(const eng_item_t *const *)b;
+    int c = strcmp(x->event_id, y->event_id);
+    return c ? c : (int)x->kind - (int)y->kind;
+}
+
+/* GET /api/v1/events?sport=: every game the engine holds items of, by event id, with what it
+ * has of it (the details: /api/v1/events/{event_id}). */
+static void live_events(eng_api_req_t *r, void *arg)
+{
+    eng_pub_t *pub = arg;
+    live_walk_t w;
+    json_t *list = json_array(), *ev = NULL;
+    const char *sport = evhttp_find_header(&r->query, "sport");
+    size_t n = 0;
+
+    memset(&w, 0, sizeof(w));
+    w.kind = ENG_ITEM__CNT;
+    w.sport = sport;
+    eng_pub_walk(pub, live_collect, &w);
+    if (w.nomem || !list) {
+        free(w.items);
+        json_decref(list);
+        return eng_http_error(r->req, 500, "", "out of memory");
+    }
+    if (w.cnt > 1)
+        qsort(w.items, w.cnt, sizeof(*w.items), live_cmp_event);
+    for (size_t i = 0; i < w.cnt; i++) {
+        const eng_item_t *it = w.items[i];
+        const char *key = it->kind == ENG_ITEM_SCORE    ? "scores"
+                          : it->kind == ENG_ITEM_MARKET ? "markets"
+                                                        : "live_signals";
+        if (i == 0 || strcmp(it->event_id, w.items[i - 1]->event_id) != 0) {
+            ev = json_pack("{s:s,s:s,s:i,s:i,s:i,s:b}", "event_id", it->event_id, "sport",
+                           it->sport, "markets", 0, "scores", 0, "live_signals", 0, "done",
+                           it->done);
+            json_array_append_new(list, ev);
+            n++;
+        }
+        if (ev && (it->kind != ENG_ITEM_SIGNAL || it->live))
+            json_object_set_new(ev, key,
+                                json_integer(json_integer_value(json_object_get(ev, key)) + 1));
+    }
+    free(w.items);
+    eng_api_reply(r, 200, json_pack("{s:I,s:o}", "count", (json_int_t)n, "events", list));
+}
+
 sv_err_t eng_api_live_register(eng_api_t *api, eng_pub_t *pub)
 {
     sv_err_t rc;
     if ((rc = eng_api_route(api, EVHTTP_REQ_GET, "/api/v1/me", 0, live_me, pub)) != SV_OK ||
         (rc = eng_api_route(api, EVHTTP_REQ_GET, "/api/v1/signals", ENG_SCOPE_READ, live_signals,
+                            pub)) != SV_OK ||
+        (rc = eng_api_route(api, EVHTTP_REQ_GET, "/api/v1/events", ENG_SCOPE_READ, live_events,
                             pub)) != SV_OK ||
         (rc = eng_api_route(api, EVHTTP_REQ_GET, "/api/v1/signals/{signal_id}", ENG_SCOPE_READ,
                             live_signal, pub)) != SV_OK ||

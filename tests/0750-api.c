@@ -292,6 +292,12 @@ int test_0750_api(void)
     t_req(base, port, EVHTTP_REQ_GET, "/api/v1/signals/nope", T_BOOT, NULL, NULL, &r);
     T_ASSERT_INT(r.status, ==, 404);
     T_ASSERT_CONTAINS(r.body, "\"field\":\"signal_id\"");
+    t_req(base, port, EVHTTP_REQ_GET, "/api/v1/events", T_BOOT, NULL, NULL, &r);
+    T_ASSERT_INT(r.status, ==, 200);
+    T_ASSERT_STR(r.body, "{\"count\":1,\"events\":[{\"event_id\":\"tv25\",\"sport\":\"\","
+                         "\"markets\":0,\"scores\":0,\"live_signals\":1,\"done\":false}]}\n");
+    t_req(base, port, EVHTTP_REQ_GET, "/api/v1/events?sport=nba", T_BOOT, NULL, NULL, &r);
+    T_ASSERT_STR(r.body, "{\"count\":0,\"events\":[]}\n");
     t_req(base, port, EVHTTP_REQ_GET, "/api/v1/events/tv25", T_BOOT, NULL, NULL, &r);
     T_ASSERT_INT(r.status, ==, 200);
     T_ASSERT(strncmp(r.body, "{\"event_id\":\"tv25\",\"scores\":[],\"markets\":[],\"signals\":"

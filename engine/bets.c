@@ -29,6 +29,8 @@
 #define ST_RESEND "bets_resend"
 #define ST_OPEN_EVENTS "bets_open_events"
 #define BETS_SWEEP_LIMIT "500"
+#define BETS_BEST_EFFORT_QUEUED 256 /* history and signal-grade writes are skipped while more
+                                     * queries than this wait at the store: clicks come first */
 #define BETS_RESULTS_INFLIGHT 64 /* placement results sent to PostgreSQL at once; more wait here
                                   * (their input batch waits too), not in the store's queue */
 
@@ -129,7 +131,8 @@ sv_err_t eng_bets_prepare(eng_store_t *store)
          "ORDER BY created_at LIMIT " BETS_SWEEP_LIMIT ") AND status = 'pending' RETURNING " BET_COLS,
          1},
         {ST_OPEN_EVENTS,
-         "SELECT DISTINCT event_id FROM bets WHERE status = 'placed' ORDER BY 1 LIMIT "
+         "SELECT DISTINCT event_id FROM bets WHERE status = 'placed' AND player IS NULL "
+         "ORDER BY 1 LIMIT "
          BETS_SWEEP_LIMIT,
          0},
     };
@@ -145,6 +148,7 @@ sv_err_t eng_bets_prepare(eng_store_t *store)
 static void bets_sweep(evutil_socket_t fd, short what, void *arg);
 struct result_job;
 static void result_drop(struct result_job *j);
+static bool best_effort_ok(eng_bets_t *b);
 
 eng_bets_t *eng_bets_new(struct event_base *base, const eng_bets_conf_t *conf, eng_state_t *st,
                          eng_store_t *store, eng_bets_emit_fn *emit, void *arg)
@@ -920,7 +924,7 @@ sv_err_t eng_bets_game_ended(eng_bets_t *b, uint32_t gi, int64_t ts, bool replay
         w.present = WIRE_GRADE_HAS_SIGNAL_ID;
         b->stats.signal_grades++;
         b->emit(b->arg, WIRE_GRADE, &w);
-        if (b->store) {
+        if (best_effort_ok(b)) {
             char pnl[48], close[16], clv[32], t[24];
             const char *v[6] = {w.signal_id, w.result == WIRE_GRADE_WIN    ? "win"
                                              : w.result == WIRE_GRADE_LOSS ? "loss"
@@ -940,12 +944,25 @@ sv_err_t eng_bets_game_ended(eng_bets_t *b, uint32_t gi, int64_t ts, bool replay
     return SV_OK;
 }
 
+/* Whether a best-effort write may go to the store now (up, and its queue short). */
+static bool best_effort_ok(eng_bets_t *b)
+{
+    eng_store_stats_t st;
+    if (!b->store || !eng_store_up(b->store))
+        return false;
+    eng_store_stats(b->store, &st);
+    if (st.queued <= BETS_BEST_EFFORT_QUEUED)
+        return true;
+    b->stats.history_skipped++;
+    return false;
+}
+
 void eng_bets_history(eng_bets_t *b, const wire_signal_t *sig)
 {
     char rev[16], point[SV_DECIMAL_MAX + 1], price[16], pf[32], pm[32], edge[32], kelly[32],
         units[32], fin[32], ts[24];
     const char *v[18];
-    if (!b->store || !eng_store_up(b->store))
+    if (!best_effort_ok(b))
         return;
     snprintf(rev, sizeof(rev), "%d", sig->rev);
     point[sv_fmt_decimal(sig->cand.point, point)] = '\0';

@@ -121,6 +121,7 @@ void eng_bets_history(eng_bets_t *b, const wire_signal_t *sig);
 typedef struct eng_bets_stats {
     uint64_t clicks, created, duplicates, refused, unavailable, placements, resent;
     uint64_t results, placed, rejected, results_late, graded, signal_grades;
+    uint64_t history_skipped; /* history or signal-grade writes skipped: store down or busy */
 } eng_bets_stats_t;
 void eng_bets_stats(const eng_bets_t *b, eng_bets_stats_t *st);
 

@@ -922,6 +922,9 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
         metric(b, "savant_bets_graded_total", "counter", "bets graded", NULL, (double)bs.graded);
         metric(b, "savant_signal_grades_total", "counter", "signals graded", NULL,
                (double)bs.signal_grades);
+        metric(b, "savant_bets_history_skipped_total", "counter",
+               "signal history and signal grade writes skipped (PostgreSQL down or busy)", NULL,
+               (double)bs.history_skipped);
     }
     {
         eng_push_stats_t st;

@@ -38,9 +38,12 @@ status_is() { curl -s "${auth[@]}" "$API/bets/$BET" | jq -e --arg s "$1" '(.stat
 within 20 status_is '^placed$' || fail "not placed: $(curl -s "${auth[@]}" "$API/bets/$BET")"
 /usr/bin/python3 "$ROOT/tests/ws-client.py" "$ws" --seconds 15 >"$TMP/ws.out" || true
 within 60 status_is '^(won|lost|push|void)$' || fail "not graded: $(curl -s "${auth[@]}" "$API/bets/$BET")"
-curl -s "${auth[@]}" "$API/bets/$BET" | jq -e '(.pnl | tonumber | type) == "number" and (.closing_price | type) == "number"
-    and (.clv | type) == "number" and .placed_price != null' >/dev/null ||
-    fail "the graded bet lacks P/L, closing price or CLV: $(curl -s "${auth[@]}" "$API/bets/$BET")"
+graded_ok() {
+    curl -s "${auth[@]}" "$API/bets/$BET" >"$TMP/graded"
+    jq -e '(.pnl | type) == "string" and (.closing_price | type) == "number" and (.clv | type) == "number"
+        and .placed_price != null' "$TMP/graded" >/dev/null
+}
+within 10 graded_ok || fail "the graded bet lacks P/L, closing price or CLV: $(cat "$TMP/graded")"
 assert_eq "/me/stats counts it" 1 "$(curl -s "${auth[@]}" "$API/me/stats" | jq '.won + .lost + .push')"
 curl -s "$page" | grep -q 'api/v1/stream' || fail "the live page at $page is not served"
 set +e

@@ -107,53 +107,70 @@ static bool stake_of(const json_t *v, double *out)
     return false;
 }
 
-static void bet_place(eng_api_req_t *r, void *arg)
+static sv_err_t bet_refuse(wire_err_t *err, sv_err_t rc, const char *field, const char *reason)
 {
-    eng_bets_t *bets = arg;
-    const json_t *body = r->body;
+    sv_strlcpy(err->field, field, sizeof(err->field));
+    sv_strlcpy(err->reason, reason, sizeof(err->reason));
+    return rc;
+}
+
+sv_err_t eng_api_bet_body(const json_t *body, wire_click_t *c, wire_err_t *err)
+{
     const char *click_id, *signal_id, *book, *event_id;
     const json_t *mpm;
-    wire_click_t c;
-    eng_api_held_t *h;
-    struct timespec now;
 
-    if (r->who->user_id <= 0)
-        return eng_http_error(r->req, 403, "", "the bootstrap token is no user: bet with a user's token");
+    memset(c, 0, sizeof(*c));
     if (!body || !json_is_object(body))
-        return eng_http_error(r->req, 400, "body", "expected a JSON object");
+        return bet_refuse(err, SV_ERR_DECODE, "body", "expected a JSON object");
     click_id = json_string_value(json_object_get(body, "click_id"));
     signal_id = json_string_value(json_object_get(body, "signal_id"));
     book = json_string_value(json_object_get(body, "book"));
     event_id = json_string_value(json_object_get(body, "event_id"));
-    memset(&c, 0, sizeof(c));
     if (!id_ok(click_id))
-        return eng_http_error(r->req, 422, "click_id",
-                              "expected 1..64 printable ASCII characters without '|'");
+        return bet_refuse(err, SV_ERR_INVALID, "click_id",
+                          "expected 1..64 printable ASCII characters without '|'");
     if (!id_ok(signal_id))
-        return eng_http_error(r->req, 422, "signal_id", "expected a signal id");
+        return bet_refuse(err, SV_ERR_INVALID, "signal_id", "expected a signal id");
     if (json_object_get(body, "book") && !id_ok(book))
-        return eng_http_error(r->req, 422, "book", "expected a book id");
+        return bet_refuse(err, SV_ERR_INVALID, "book", "expected a book id");
     if (json_object_get(body, "event_id") && !id_ok(event_id))
-        return eng_http_error(r->req, 422, "event_id", "expected an event id");
-    if (!stake_of(json_object_get(body, "stake"), &c.stake))
-        return eng_http_error(r->req, 422, "stake", "expected an amount (number or decimal string)");
+        return bet_refuse(err, SV_ERR_INVALID, "event_id", "expected an event id");
+    if (!stake_of(json_object_get(body, "stake"), &c->stake))
+        return bet_refuse(err, SV_ERR_INVALID, "stake",
+                          "expected an amount (number or decimal string)");
     if ((mpm = json_object_get(body, "max_price_move"))) {
         if (!json_is_number(mpm) || !(json_number_value(mpm) >= 0 && json_number_value(mpm) <= 1))
-            return eng_http_error(r->req, 422, "max_price_move", "expected a fraction 0..1");
-        c.max_price_move = json_number_value(mpm);
-        c.present |= WIRE_CLICK_HAS_MAX_PRICE_MOVE;
+            return bet_refuse(err, SV_ERR_INVALID, "max_price_move", "expected a fraction 0..1");
+        c->max_price_move = json_number_value(mpm);
+        c->present |= WIRE_CLICK_HAS_MAX_PRICE_MOVE;
     }
+    sv_strlcpy(c->click_id, click_id, sizeof(c->click_id));
+    sv_strlcpy(c->signal_id, signal_id, sizeof(c->signal_id));
+    if (book)
+        sv_strlcpy(c->book, book, sizeof(c->book));
+    if (event_id)
+        sv_strlcpy(c->event_id, event_id, sizeof(c->event_id));
+    return SV_OK;
+}
+
+static void bet_place(eng_api_req_t *r, void *arg)
+{
+    eng_bets_t *bets = arg;
+    wire_click_t c;
+    wire_err_t err;
+    eng_api_held_t *h;
+    struct timespec now;
+    sv_err_t rc;
+
+    if (r->who->user_id <= 0)
+        return eng_http_error(r->req, 403, "", "the bootstrap token is no user: bet with a user's token");
+    if ((rc = eng_api_bet_body(r->body, &c, &err)) != SV_OK)
+        return eng_http_error(r->req, rc == SV_ERR_DECODE ? 400 : 422, err.field, err.reason);
     c.v = WIRE_VERSION;
     /* a REST click's event time is when it arrived: the request is the input */
     clock_gettime(CLOCK_REALTIME, &now);
     c.ts = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-    sv_strlcpy(c.click_id, click_id, sizeof(c.click_id));
-    sv_strlcpy(c.signal_id, signal_id, sizeof(c.signal_id));
     snprintf(c.user_id, sizeof(c.user_id), "%lld", (long long)r->who->user_id);
-    if (book)
-        sv_strlcpy(c.book, book, sizeof(c.book));
-    if (event_id)
-        sv_strlcpy(c.event_id, event_id, sizeof(c.event_id));
     if (!(h = eng_api_hold(r)))
         return eng_http_error(r->req, 500, "", "out of memory");
     eng_bets_click(bets, &c, r->who->user_id, false, bet_clicked, h);

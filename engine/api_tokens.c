@@ -77,48 +77,72 @@ static void tok_created(eng_api_req_t *r, const PGresult *res, sv_err_t rc, void
     tok_free(q);
 }
 
-/* POST /api/v1/tokens {"scopes":[…]?, "user_id":N? (admin)} */
-static void tok_create(eng_api_req_t *r, void *arg)
+static sv_err_t tok_refuse(int *status, wire_err_t *err, int code, const char *field,
+                           const char *reason)
 {
-    eng_store_t *store = arg;
-    json_t *scopes = r->body ? json_object_get(r->body, "scopes") : NULL;
-    json_t *uid = r->body ? json_object_get(r->body, "user_id") : NULL;
-    char hash[ENG_TOKEN_HASH_STR], idbuf[24], arr[128] = "{", prefix[ENG_TOKEN_PREFIX_LEN + 1];
-    const char *values[4];
+    *status = code;
+    sv_strlcpy(err->field, field, sizeof(err->field));
+    sv_strlcpy(err->reason, reason, sizeof(err->reason));
+    return SV_ERR_INVALID;
+}
+
+sv_err_t eng_api_token_body(const json_t *body, const eng_api_principal_t *who,
+                            eng_api_token_req_t *out, int *status, wire_err_t *err)
+{
+    json_t *scopes = body ? json_object_get(body, "scopes") : NULL;
+    json_t *uid = body ? json_object_get(body, "user_id") : NULL;
     unsigned want = 0;
     int64_t subject;
     size_t i;
     json_t *s;
-    tok_q_t *q;
 
     if (uid && (!json_is_integer(uid) || json_integer_value(uid) < 1))
-        return eng_http_error(r->req, 422, "user_id", "expected a user id (a positive integer)");
-    if (uid && !(r->who->scopes & ENG_SCOPE_ADMIN))
-        return eng_http_error(r->req, 403, "user_id", "only an admin creates tokens for others");
-    subject = tok_subject(r, uid ? (int64_t)json_integer_value(uid) : 0);
+        return tok_refuse(status, err, 422, "user_id", "expected a user id (a positive integer)");
+    if (uid && !(who->scopes & ENG_SCOPE_ADMIN))
+        return tok_refuse(status, err, 403, "user_id", "only an admin creates tokens for others");
+    subject = uid ? (int64_t)json_integer_value(uid) : who->user_id;
     if (subject == 0)
-        return eng_http_error(r->req, 422, "user_id", "the bootstrap token names the user");
+        return tok_refuse(status, err, 422, "user_id", "the bootstrap token names the user");
     if (scopes && !json_is_array(scopes))
-        return eng_http_error(r->req, 422, "scopes", "expected a list of read, bet, admin");
+        return tok_refuse(status, err, 422, "scopes", "expected a list of read, bet, admin");
     json_array_foreach(scopes, i, s) {
         const char *v = json_string_value(s);
         unsigned bit = !v ? 0 : !strcmp(v, "read") ? ENG_SCOPE_READ : !strcmp(v, "bet") ? ENG_SCOPE_BET
                                 : !strcmp(v, "admin") ? ENG_SCOPE_ADMIN : 0;
         if (!bit || (want & bit))
-            return eng_http_error(r->req, 422, "scopes", "expected distinct scopes of read, bet, admin");
+            return tok_refuse(status, err, 422, "scopes",
+                              "expected distinct scopes of read, bet, admin");
         want |= bit;
     }
     if (!scopes)
-        want = r->who->scopes & (ENG_SCOPE_READ | ENG_SCOPE_BET);
-    if (want & ~r->who->scopes)
-        return eng_http_error(r->req, 403, "scopes", "a token cannot grant more than its own scopes");
+        want = who->scopes & (ENG_SCOPE_READ | ENG_SCOPE_BET);
+    if (want & ~who->scopes)
+        return tok_refuse(status, err, 403, "scopes", "a token cannot grant more than its own scopes");
+    out->user_id = subject;
+    out->scopes = want;
+    return SV_OK;
+}
+
+/* POST /api/v1/tokens {"scopes":[…]?, "user_id":N? (admin)} */
+static void tok_create(eng_api_req_t *r, void *arg)
+{
+    eng_store_t *store = arg;
+    char hash[ENG_TOKEN_HASH_STR], idbuf[24], arr[128] = "{", prefix[ENG_TOKEN_PREFIX_LEN + 1];
+    const char *values[4];
+    eng_api_token_req_t tr;
+    wire_err_t err;
+    int status;
+    tok_q_t *q;
+
+    if (eng_api_token_body(r->body, r->who, &tr, &status, &err) != SV_OK)
+        return eng_http_error(r->req, status, err.field, err.reason);
     if (!(q = calloc(1, sizeof(*q))) || !(q->scopes = json_array())) {
         free(q);
         return eng_http_error(r->req, 500, "", "out of memory");
     }
     static const char *const names[] = {"read", "bet", "admin"};
     for (int k = 0; k < 3; k++)
-        if (want & (1u << k)) {
+        if (tr.scopes & (1u << k)) {
             json_array_append_new(q->scopes, json_string(names[k]));
             snprintf(arr + strlen(arr), sizeof(arr) - strlen(arr), "%s%s", arr[1] ? "," : "", names[k]);
         }
@@ -128,7 +152,7 @@ static void tok_create(eng_api_req_t *r, void *arg)
         return eng_http_error(r->req, 500, "", "cannot make a token");
     }
     sv_strlcpy(prefix, q->token, sizeof(prefix));
-    snprintf(idbuf, sizeof(idbuf), "%lld", (long long)subject);
+    snprintf(idbuf, sizeof(idbuf), "%lld", (long long)tr.user_id);
     values[0] = idbuf;
     values[1] = hash;
     values[2] = prefix;

@@ -10,9 +10,26 @@
 
 #include "api.h"
 #include "store.h"
+#include "wire.h"
 
 /** @brief Prepare the routes' statements on store (before eng_store_start()). */
 sv_err_t eng_api_tokens_prepare(eng_store_t *store);
+
+/* What a POST /api/v1/tokens body asks for. */
+typedef struct eng_api_token_req {
+    int64_t user_id; /* whose token: the caller's, or "user_id" (an admin only) */
+    unsigned scopes; /* ENG_SCOPE_* of the new token: "scopes", else the caller's read and bet */
+} eng_api_token_req_t;
+
+/**
+ * @brief The route's whole validation of a POST /api/v1/tokens body for the caller who.
+ * @param body borrowed; NULL (no body) asks for defaults.
+ * @returns SV_OK with *out filled; SV_ERR_INVALID with *status (422 a bad field, 403 a field the
+ *          caller may not ask for) and err (the field and what was expected); *out untouched.
+ * @locality any thread
+ */
+sv_err_t eng_api_token_body(const json_t *body, const eng_api_principal_t *who,
+                            eng_api_token_req_t *out, int *status, wire_err_t *err);
 
 /** @brief Register the routes on api (store borrowed; outlives api). */
 sv_err_t eng_api_tokens_register(eng_api_t *api, eng_store_t *store);

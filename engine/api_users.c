@@ -12,6 +12,7 @@
 #define ST_INSERT "api_user_insert"
 #define ST_LIST "api_user_list"
 #define ST_GET "api_user_get"
+#define USER_MONEY_MAX 1e14 /* the sv_money domain (schemas/sql/0001_init.sql): below 10^14 */
 #define USER_COLS                                                                                  \
     "id, email, role, max_stake::text, daily_exposure::text, "                                     \
     "(extract(epoch from created_at) * 1000)::bigint"
@@ -62,44 +63,67 @@ static void user_created(eng_api_req_t *r, const PGresult *res, sv_err_t rc, voi
     eng_api_reply(r, 201, user_json(res, 0));
 }
 
-/* A money field of the body as text for the database, or NULL (absent); *bad on a non-number. */
-static const char *user_money(const json_t *body, const char *key, char *buf, size_t n, bool *bad)
+/* A money field of the body as text for the database in buf ("" when absent); NULL, or the
+ * reason it is refused: a non-number, an amount not above 0, or one beyond the sv_money domain
+ * (which also keeps "%.2f" of it short: a larger one would be cut to another number). */
+static const char *user_money(const json_t *body, const char *key, char *buf, size_t n)
 {
     const json_t *v = json_object_get(body, key);
+    buf[0] = '\0';
     if (!v)
         return NULL;
-    if (!json_is_number(v) || json_number_value(v) <= 0) {
-        *bad = true;
-        return NULL;
-    }
+    if (!json_is_number(v) || json_number_value(v) <= 0)
+        return "expected a positive amount";
+    if (json_number_value(v) >= USER_MONEY_MAX)
+        return "expected an amount below 100000000000000";
     snprintf(buf, n, "%.2f", json_number_value(v));
-    return buf;
+    return NULL;
+}
+
+static sv_err_t user_refuse(wire_err_t *err, const char *field, const char *reason)
+{
+    sv_strlcpy(err->field, field, sizeof(err->field));
+    sv_strlcpy(err->reason, reason, sizeof(err->reason));
+    return SV_ERR_INVALID;
+}
+
+sv_err_t eng_api_user_body(const json_t *body, eng_api_user_req_t *out, wire_err_t *err)
+{
+    const char *email = body ? json_string_value(json_object_get(body, "email")) : NULL;
+    const char *role = body ? json_string_value(json_object_get(body, "role")) : NULL;
+    const char *why;
+
+    memset(out, 0, sizeof(*out));
+    if (!email || !strchr(email, '@'))
+        return user_refuse(err, "email", "expected an email address");
+    if (body && json_object_get(body, "role") && !role)
+        return user_refuse(err, "role", "expected admin or user");
+    role = role ? role : "user";
+    if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0)
+        return user_refuse(err, "role", "expected admin or user");
+    if ((why = user_money(body, "max_stake", out->max_stake, sizeof(out->max_stake))))
+        return user_refuse(err, "max_stake", why);
+    if ((why = user_money(body, "daily_exposure", out->daily_exposure,
+                          sizeof(out->daily_exposure))))
+        return user_refuse(err, "daily_exposure", why);
+    out->email = email;
+    out->role = role;
+    return SV_OK;
 }
 
 /* POST /api/v1/users */
 static void user_create(eng_api_req_t *r, void *arg)
 {
-    const char *email = r->body ? json_string_value(json_object_get(r->body, "email")) : NULL;
-    const char *role = r->body ? json_string_value(json_object_get(r->body, "role")) : NULL;
-    char ms[32], de[32];
-    bool bad = false;
+    eng_api_user_req_t u;
+    wire_err_t err;
     const char *values[4];
 
-    if (!email || !strchr(email, '@'))
-        return eng_http_error(r->req, 422, "email", "expected an email address");
-    if (r->body && json_object_get(r->body, "role") && !role)
-        return eng_http_error(r->req, 422, "role", "expected admin or user");
-    role = role ? role : "user";
-    if (strcmp(role, "admin") != 0 && strcmp(role, "user") != 0)
-        return eng_http_error(r->req, 422, "role", "expected admin or user");
-    values[0] = email;
-    values[1] = role;
-    values[2] = user_money(r->body, "max_stake", ms, sizeof(ms), &bad);
-    if (bad)
-        return eng_http_error(r->req, 422, "max_stake", "expected a positive amount");
-    values[3] = user_money(r->body, "daily_exposure", de, sizeof(de), &bad);
-    if (bad)
-        return eng_http_error(r->req, 422, "daily_exposure", "expected a positive amount");
+    if (eng_api_user_body(r->body, &u, &err) != SV_OK)
+        return eng_http_error(r->req, 422, err.field, err.reason);
+    values[0] = u.email;
+    values[1] = u.role;
+    values[2] = u.max_stake[0] ? u.max_stake : NULL;
+    values[3] = u.daily_exposure[0] ? u.daily_exposure : NULL;
     eng_api_db(arg, r, ST_INSERT, 4, values, user_created, NULL);
 }
 

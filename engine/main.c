@@ -51,6 +51,7 @@
 
 #define ENG_TOPIC_MAX 320
 #define ENG_SHUTDOWN_S 5
+#define ENG_MIGRATE_RETRY_S 2 /* seconds between migration attempts while PostgreSQL is down */
 
 extern char **environ;
 
@@ -93,6 +94,7 @@ typedef struct eng {
     eng_signals_t *signals;              /* the signal rules (engine/signals.h) */
     eng_pub_t *pub;                      /* items for the cache and push (engine/publish.h) */
     struct event *flush_ev;              /* once per loop turn: eng_pub_flush() */
+    struct event *migrate_ev;            /* retries the migrations PostgreSQL was down for */
     bool flush_armed;                    /* flush_ev is active */
     unsigned long long flush_cnt;        /* loop turns that published something */
     unsigned long long signal_cnt;       /* signal revisions emitted */
@@ -991,6 +993,26 @@ static int eng_db_command(const cfg_t *cfg, bool create_token, const char *user,
     return 0;
 }
 
+/* PostgreSQL was down at start: migrate once it answers (the store's connections keep failing
+ * to prepare their statements until the schema is there, then come up by themselves). The call
+ * blocks the loop for one connection attempt (refused at once while the server is down). */
+static void eng_migrate_retry(evutil_socket_t fd, short what, void *arg)
+{
+    eng_t *e = arg;
+    char errstr[512];
+    int applied = 0;
+    sv_err_t rc = eng_migrate(e->cfg.pg_dsn, &applied, errstr, sizeof(errstr));
+    UNUSED(fd);
+    UNUSED(what);
+    if (rc == SV_ERR_UNAVAILABLE)
+        return;
+    event_del(e->migrate_ev);
+    if (rc == SV_OK)
+        LOG_INFO("eng", "migrated", "applied=%d", applied);
+    else
+        LOG_ERROR("eng", "migrate_failed", "reason=\"%s\"", errstr);
+}
+
 /* PostgreSQL: migrate (a server that is not there yet is only a warning: the store reconnects),
  * then the pool with the statements the routes use. 0, or -1 after printing why. */
 static int eng_store_start_all(eng_t *e)
@@ -1012,7 +1034,13 @@ static int eng_store_start_all(eng_t *e)
     }
     rc = eng_migrate(e->cfg.pg_dsn, &applied, errstr, sizeof(errstr));
     if (rc == SV_ERR_UNAVAILABLE) {
-        LOG_WARN("eng", "migrate_later", "reason=\"%s\"", errstr);
+        struct timeval tv = {ENG_MIGRATE_RETRY_S, 0};
+        LOG_WARN("eng", "migrate_later", "reason=\"%s\" retry_s=%d", errstr, ENG_MIGRATE_RETRY_S);
+        if (!(e->migrate_ev = event_new(e->base, -1, EV_PERSIST, eng_migrate_retry, e)) ||
+            event_add(e->migrate_ev, &tv) != 0) {
+            fprintf(stderr, "savant-engine: out of memory\n");
+            return -1;
+        }
     } else if (rc != SV_OK) {
         fprintf(stderr, "savant-engine: migrate: %s\n", errstr);
         return -1;
@@ -1276,6 +1304,8 @@ out:
         event_free(e.shutdown_tick);
     if (e.flush_ev)
         event_free(e.flush_ev);
+    if (e.migrate_ev)
+        event_free(e.migrate_ev);
     eng_push_free(e.push);   /* cancels its token lookups: before the store answers them */
     eng_store_free(e.store); /* answers the API's pending token lookups first */
     eng_bets_free(e.bets);   /* after the store: its queries' answers reach it */

@@ -164,6 +164,30 @@ static void kin_on_done(evutil_socket_t fd, short what, void *arg)
         kin_batch_complete(ki);
 }
 
+void kin_lag_each(const kin_t *ki, kin_lag_fn *fn, void *arg)
+{
+    rd_kafka_topic_partition_list_t *parts = NULL;
+
+    if (rd_kafka_assignment(ki->rk, &parts) != RD_KAFKA_RESP_ERR_NO_ERROR || !parts)
+        return;
+    if (rd_kafka_position(ki->rk, parts) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        for (int i = 0; i < parts->cnt; i++) {
+            const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+            int64_t lo = -1, hi = -1, pos;
+            /* the high watermark of the last fetch response: cached, never a request */
+            if (rd_kafka_get_watermark_offsets(ki->rk, tp->topic, tp->partition, &lo, &hi) !=
+                    RD_KAFKA_RESP_ERR_NO_ERROR ||
+                hi < 0)
+                continue;
+            pos = tp->offset >= 0 ? tp->offset : lo;
+            if (pos < 0)
+                continue;
+            fn(arg, tp->topic, tp->partition, hi > pos ? hi - pos : 0);
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(parts);
+}
+
 void kin_begin_output(kin_t *ki)
 {
     rd_kafka_error_t *error;

@@ -100,6 +100,16 @@ bool kin_idle(const kin_t *ki);
 /** @brief True after a transaction failed (exactly-once): input stopped, exit non-zero. */
 bool kin_failed(const kin_t *ki);
 
+/* Receives one assigned partition's lag: messages after the consumer's position. */
+typedef void(kin_lag_fn)(void *arg, const char *topic, int32_t partition, int64_t lag);
+
+/**
+ * @brief The consumer lag of every assigned partition whose position and high watermark are
+ *        known: high watermark (as of the last fetch, cached by librdkafka) - position. Never
+ *        blocks (no request to the broker). @locality main loop
+ */
+void kin_lag_each(const kin_t *ki, kin_lag_fn *fn, void *arg);
+
 /** @brief Messages re-read to rebuild state so far. */
 unsigned long long kin_replayed(const kin_t *ki);
 

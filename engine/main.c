@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -51,6 +52,9 @@
 
 #define ENG_TOPIC_MAX 320
 #define ENG_SHUTDOWN_S 5
+#define ENG_TICK_MS 100 /* the loop latency probe's period */
+#define ENG_LAT_BUCKETS 8
+static const double eng_lat_le[ENG_LAT_BUCKETS] = {1, 2, 5, 10, 25, 50, 100, 500}; /* ms */
 #define ENG_MIGRATE_RETRY_S 2 /* seconds between migration attempts while PostgreSQL is down */
 
 extern char **environ;
@@ -95,6 +99,11 @@ typedef struct eng {
     eng_pub_t *pub;                      /* items for the cache and push (engine/publish.h) */
     struct event *flush_ev;              /* once per loop turn: eng_pub_flush() */
     struct event *migrate_ev;            /* retries the migrations PostgreSQL was down for */
+    struct event *tick_ev;               /* every ENG_TICK_MS: measures the loop's latency */
+    struct timespec tick_due;            /* when the tick should fire (monotonic) */
+    uint64_t loop_lat[ENG_LAT_BUCKETS + 1]; /* ticks late by <= eng_lat_le[i] ms; last: more */
+    double loop_lat_sum_s;               /* sum of the delays, seconds */
+    uint64_t loop_lat_cnt;               /* ticks measured */
     bool flush_armed;                    /* flush_ev is active */
     unsigned long long flush_cnt;        /* loop turns that published something */
     unsigned long long signal_cnt;       /* signal revisions emitted */
@@ -816,6 +825,52 @@ static void metric(struct evbuffer *b, const char *name, const char *type, const
     evbuffer_add_printf(b, "%s%s %.17g\n", name, labels ? labels : "", v);
 }
 
+/* Every ENG_TICK_MS: how late the loop ran this timer (a measure of how long callbacks hold the
+ * loop). Monotonic clock; it shapes only this metric, never an output. */
+static void eng_tick(evutil_socket_t fd, short what, void *arg)
+{
+    eng_t *e = arg;
+    struct timespec now;
+    double late_ms;
+    size_t i = 0;
+    UNUSED(fd);
+    UNUSED(what);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    late_ms = (double)(now.tv_sec - e->tick_due.tv_sec) * 1e3 +
+              (double)(now.tv_nsec - e->tick_due.tv_nsec) / 1e6;
+    if (late_ms < 0)
+        late_ms = 0;
+    while (i < ENG_LAT_BUCKETS && late_ms > eng_lat_le[i])
+        i++;
+    e->loop_lat[i]++;
+    e->loop_lat_sum_s += late_ms / 1e3;
+    e->loop_lat_cnt++;
+    e->tick_due = now;
+    e->tick_due.tv_nsec += ENG_TICK_MS * 1000000L;
+    if (e->tick_due.tv_nsec >= 1000000000L) {
+        e->tick_due.tv_sec++;
+        e->tick_due.tv_nsec -= 1000000000L;
+    }
+}
+
+typedef struct eng_lag_out {
+    struct evbuffer *b;
+    bool first;
+} eng_lag_out_t;
+
+static void eng_lag_metric(void *arg, const char *topic, int32_t partition, int64_t lag)
+{
+    eng_lag_out_t *o = arg;
+    char lab[320];
+    snprintf(lab, sizeof(lab), "{topic=\"%s\",partition=\"%d\"}", topic, (int)partition);
+    metric(o->b, "savant_consumer_lag", "gauge",
+           o->first ? "input messages after the consumer's position, per assigned partition "
+                      "(high watermark of the last fetch - position)"
+                    : NULL,
+           lab, (double)lag);
+    o->first = false;
+}
+
 /* GET /metrics: Prometheus text format. */
 static void eng_http_metrics(struct evhttp_request *req, void *arg)
 {
@@ -842,6 +897,27 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
                    t == WIRE_ODDS ? "valid input events applied, per topic" : NULL, lab,
                    (double)e->valid_cnt[t]);
         }
+    {
+        eng_lag_out_t lo = {b, true};
+        uint64_t cum = 0;
+        kin_lag_each(e->kin, eng_lag_metric, &lo);
+        evbuffer_add_printf(b, "# HELP savant_loop_latency_seconds how late the loop ran a %d ms "
+                               "timer (callbacks holding the loop)\n"
+                               "# TYPE savant_loop_latency_seconds histogram\n",
+                            ENG_TICK_MS);
+        for (size_t i = 0; i < ENG_LAT_BUCKETS; i++) {
+            cum += e->loop_lat[i];
+            evbuffer_add_printf(b, "savant_loop_latency_seconds_bucket{le=\"%g\"} %llu\n",
+                                eng_lat_le[i] / 1e3, (unsigned long long)cum);
+        }
+        cum += e->loop_lat[ENG_LAT_BUCKETS];
+        evbuffer_add_printf(b,
+                            "savant_loop_latency_seconds_bucket{le=\"+Inf\"} %llu\n"
+                            "savant_loop_latency_seconds_sum %.9g\n"
+                            "savant_loop_latency_seconds_count %llu\n",
+                            (unsigned long long)cum, e->loop_lat_sum_s,
+                            (unsigned long long)e->loop_lat_cnt);
+    }
     metric(b, "savant_input_stale_total", "counter", "inputs older than the state held (ignored)",
            NULL, (double)e->stale_cnt);
     metric(b, "savant_dead_letters_total", "counter", "inputs sent to the dead-letter topic", NULL,
@@ -1274,6 +1350,18 @@ int main(int argc, char **argv)
         e.rc = 1;
         goto out;
     }
+    {
+        struct timeval tick = {0, ENG_TICK_MS * 1000};
+        clock_gettime(CLOCK_MONOTONIC, &e.tick_due);
+        e.tick_due.tv_nsec += ENG_TICK_MS * 1000000L;
+        if (e.tick_due.tv_nsec >= 1000000000L) {
+            e.tick_due.tv_sec++;
+            e.tick_due.tv_nsec -= 1000000000L;
+        }
+        e.tick_ev = event_new(e.base, -1, EV_PERSIST, eng_tick, &e);
+        if (e.tick_ev)
+            event_add(e.tick_ev, &tick);
+    }
     e.sigint = evsignal_new(e.base, SIGINT, eng_on_signal, &e);
     e.sigterm = evsignal_new(e.base, SIGTERM, eng_on_signal, &e);
     event_add(e.sigint, NULL);
@@ -1306,6 +1394,8 @@ out:
         event_free(e.flush_ev);
     if (e.migrate_ev)
         event_free(e.migrate_ev);
+    if (e.tick_ev)
+        event_free(e.tick_ev);
     eng_push_free(e.push);   /* cancels its token lookups: before the store answers them */
     eng_store_free(e.store); /* answers the API's pending token lookups first */
     eng_bets_free(e.bets);   /* after the store: its queries' answers reach it */

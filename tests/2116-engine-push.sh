@@ -69,7 +69,8 @@ assert_eq "SSE events" "$want" \
 curl -s "http://127.0.0.1:$HTTP/" >"$TMP/page"
 grep -q '"/api/v1/stream?"' "$TMP/page" || fail "the page at / does not subscribe to /api/v1/stream"
 assert_eq "healthz" '{"status":"ok"}' "$(curl -s "http://127.0.0.1:$HTTP/healthz")"
-curl -s "http://127.0.0.1:$HTTP/metrics" | grep -qx 'savant_signal_revisions_total 3' ||
+revs3() { curl -s "http://127.0.0.1:$HTTP/metrics" | grep -qx 'savant_signal_revisions_total 3'; }
+wait_for 10 revs3 ||
     fail "metrics do not count 3 signal revisions: $(curl -s "http://127.0.0.1:$HTTP/metrics" | grep signal)"
 
 kill -TERM "$ENGINE"; set +e; wait "$ENGINE"; rc=$?; set -e

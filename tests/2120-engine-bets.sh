@@ -189,3 +189,16 @@ printf '{"v":1,"ts":%s,"event_id":"tv25","sport":"nba","home":"%s","away":"%s","
     $((START + 9000001)) "$LAL" "$BOS" "$START" | cat_produce games
 sleep 2
 assert_eq "grades after a repeated final" 5 "$(grades | grep -c .)"
+
+# the metrics: the lifecycle's counters, the consumer lag (caught up: 0 on every assigned
+# partition of the five inputs), the loop latency histogram
+curl -s "http://127.0.0.1:$HTTP/metrics" >"$TMP/metrics"
+assert_eq "bet counters" "savant_bets_created_total 6
+savant_clicks_duplicate_total 1
+savant_bets_graded_total 4
+savant_signal_grades_total 1" \
+    "$(grep -E '^savant_(bets_created|bets_graded|signal_grades|clicks_duplicate)_total ' "$TMP/metrics")"
+assert_eq "lag lines" 10 "$(grep -c '^savant_consumer_lag{topic="savant\.[a-z-]*\.v1",partition="[01]"} ' "$TMP/metrics")"
+assert_eq "lag" "" "$(grep '^savant_consumer_lag{' "$TMP/metrics" | grep -v ' 0$' || true)"
+grep -q '^savant_loop_latency_seconds_bucket{le="+Inf"} [1-9]' "$TMP/metrics" ||
+    fail "no loop latency histogram: $(grep loop_latency "$TMP/metrics")"

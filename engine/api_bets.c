@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <event2/buffer.h>
+
 #include "api_db.h"
 #include "http.h"
 #include "sv_util.h"
@@ -38,22 +40,42 @@ sv_err_t eng_api_bets_prepare(eng_store_t *store)
         return rc;
     return eng_store_prepare(
         store, ST_HISTORY,
-        "SELECT coalesce(json_agg(json_build_object('signal_id', signal_id, 'rev', rev, 'state', "
+        "SELECT json_build_object('signal_id', signal_id, 'rev', rev, 'state', "
         "state, 'event_id', event_id, 'market', market, 'side', side, 'player', player, 'point', "
         "point, 'book', book, 'price', price, 'p_fair', p_fair, 'p_model', p_model, 'edge', edge, "
         "'kelly', kelly, 'stake_units', stake_units, 'final', final, 'tier', tier, 'ts', "
-        "sv_ts_to_ms(ts)) ORDER BY rev), '[]')::text FROM signals_history WHERE signal_id = $1",
+        "sv_ts_to_ms(ts))::text FROM signals_history WHERE signal_id = $1 ORDER BY rev",
         1);
 }
 
-/* Reply with the JSON text j (from PostgreSQL). */
+/* Reply with the JSON text j as PostgreSQL wrote it: no round trip through jansson, whose reals
+ * print with 17 digits (-0.030569 would become -0.030568999999999999); PostgreSQL writes numeric
+ * exactly and float8 in the shortest form that reads back the same. */
 static void reply_text(eng_api_req_t *r, int status, const char *j)
 {
-    json_error_t jerr;
-    json_t *v = json_loads(j, 0, &jerr);
-    if (!v)
-        return eng_http_error(r->req, 500, "", "unreadable answer from the database");
-    eng_api_reply(r, status, v);
+    eng_http_reply_json(r->req, status, j);
+}
+
+/* Reply {"KEY":[rows…]} with each row's column 0, a JSON object as PostgreSQL wrote it. */
+static void reply_rows(eng_api_req_t *r, const char *key, const PGresult *res)
+{
+    struct evbuffer *b = evbuffer_new();
+    char *text;
+    size_t n;
+
+    if (!b)
+        return eng_http_error(r->req, 500, "", "out of memory");
+    evbuffer_add_printf(b, "{\"%s\":[", key);
+    for (int i = 0; i < PQntuples(res); i++)
+        evbuffer_add_printf(b, "%s%s", i ? "," : "", PQgetvalue(res, i, 0));
+    evbuffer_add(b, "]}", 3); /* with the NUL */
+    n = evbuffer_get_length(b);
+    text = (char *)evbuffer_pullup(b, (ev_ssize_t)n);
+    if (text)
+        eng_http_reply_json(r->req, 200, text);
+    else
+        eng_http_error(r->req, 500, "", "out of memory");
+    evbuffer_free(b);
 }
 
 /* --- POST /api/v1/bets ---------------------------------------------------------------------- */
@@ -180,17 +202,12 @@ static void bet_place(eng_api_req_t *r, void *arg)
 
 static void bets_listed(eng_api_req_t *r, const PGresult *res, sv_err_t rc, void *ctx)
 {
-    json_t *list;
-    json_error_t jerr;
     UNUSED(ctx);
     if (!r)
         return;
     if (rc != SV_OK)
         return eng_api_db_failed(r, rc);
-    list = json_array();
-    for (int i = 0; i < PQntuples(res); i++)
-        json_array_append_new(list, json_loads(PQgetvalue(res, i, 0), 0, &jerr));
-    eng_api_reply(r, 200, json_pack("{s:o}", "bets", list));
+    reply_rows(r, "bets", res);
 }
 
 static void bets_list(eng_api_req_t *r, void *arg)
@@ -298,19 +315,14 @@ static void me_stats(eng_api_req_t *r, void *arg)
 
 static void history_got(eng_api_req_t *r, const PGresult *res, sv_err_t rc, void *ctx)
 {
-    json_error_t jerr;
-    json_t *list;
     UNUSED(ctx);
     if (!r)
         return;
     if (rc != SV_OK)
         return eng_api_db_failed(r, rc);
-    list = json_loads(PQgetvalue(res, 0, 0), 0, &jerr);
-    if (!list || json_array_size(list) == 0) {
-        json_decref(list);
+    if (PQntuples(res) == 0)
         return eng_http_error(r->req, 404, "signal_id", "no recorded revisions of this signal");
-    }
-    eng_api_reply(r, 200, json_pack("{s:o}", "revisions", list));
+    reply_rows(r, "revisions", res);
 }
 
 static void signal_history(eng_api_req_t *r, void *arg)

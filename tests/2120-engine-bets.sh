@@ -182,6 +182,8 @@ assert_eq "c1's grade" "[\"$C1\",\"$SIG\",\"win\",22.73,100,$((START + 9000000))
 R=$(req "$BOB" GET /me/stats)
 assert_eq "stats" '200 [7,0,0,1,4,0,0,2,"90.00","81.82",0.909111,-0.045455,4]' \
     "$(code_of "$R") $(body_of "$R" | jq -c '[.bets, .pending, .placed, .rejected, .won, .lost, .push, .void, .staked, .pnl, .roi, .clv_mean, .clv_bets]')"
+case "$(body_of "$R")" in *'"roi" : 0.909111, "clv_mean" : -0.045455,'*) ;;
+    *) fail "stats not as PostgreSQL wrote them (exact decimals): $(body_of "$R")" ;; esac
 R=$(req "$BOB" GET "/signals/$SIG/history")
 assert_eq "history" "200 [\"open\",\"update\",\"update\",\"withdrawn\"]" "$(code_of "$R") $(body_of "$R" | jq -c '[.revisions[].state]')"
 # a repeated final changes nothing

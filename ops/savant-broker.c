@@ -6,7 +6,9 @@
  * The mock cluster lives inside a librdkafka client handle; its brokers are threads of this
  * process listening on ephemeral loopback ports. Real deployments point kafka.brokers at a real
  * Kafka cluster instead. Limits of the mock (librdkafka 2.0.2): no topic configs (so no log
- * compaction), no CreateTopics admin API, data lives in memory until exit.
+ * compaction), no CreateTopics admin API, data lives in memory until exit. A restart is therefore
+ * a new, empty cluster on new ports; a broker outage that keeps the data is SIGUSR1 (every broker
+ * down: connections closed, new ones refused) and SIGUSR2 (up again), for the fault tests.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,6 +38,8 @@ static void usage(FILE *fp)
             "\n"
             "Runs a Kafka-protocol broker on loopback (librdkafka's mock cluster) with every\n"
             "Savant topic created, prints the bootstrap address, and runs until SIGINT/SIGTERM.\n"
+            "SIGUSR1 takes every broker down (connections closed and refused, data kept),\n"
+            "SIGUSR2 brings them up again.\n"
             "\n"
             "  --brokers N          number of brokers in the cluster (1..16, default 1)\n"
             "  --partitions P       partitions per topic (1..256, default 4)\n"
@@ -171,6 +175,8 @@ int main(int argc, char **argv)
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGUSR1);
+    sigaddset(&sigs, SIGUSR2);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
     printf("%s\n", bootstraps);
@@ -183,7 +189,19 @@ int main(int argc, char **argv)
     LOG_INFO("broker", "ready", "bootstrap=%s brokers=%d partitions=%d topics=%zu prefix=%s",
              bootstraps, brokers, partitions, wire_topic_cnt, cfg.kafka_topic_prefix);
 
-    while (sigwait(&sigs, &sig) != 0) {
+    for (;;) {
+        if (sigwait(&sigs, &sig) != 0)
+            continue;
+        if (sig != SIGUSR1 && sig != SIGUSR2)
+            break;
+        for (int id = 1; id <= brokers; id++) { /* the mock numbers its brokers 1..N */
+            rd_kafka_resp_err_t err = sig == SIGUSR1 ? rd_kafka_mock_broker_set_down(mcluster, id)
+                                                     : rd_kafka_mock_broker_set_up(mcluster, id);
+            if (err)
+                LOG_WARN("broker", "set_state_failed", "broker=%d err=\"%s\"", id,
+                         rd_kafka_err2str(err));
+        }
+        LOG_INFO("broker", sig == SIGUSR1 ? "down" : "up", "brokers=%d", brokers);
     }
     LOG_INFO("broker", "stopping", "signal=%d", sig);
     rc = 0;

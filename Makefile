@@ -5,6 +5,7 @@
 #   TESTS=0012 make test      run the tests whose number or name starts with 0012
 #   make asan | ubsan         build into build/asan | build/ubsan and run the tests there
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (default 60) under ASan+UBSan
+#   make soak       the soak run (ops/soak) for SOAK_SECONDS (default 600), report and invariants
 #   make docs       regenerate docs/configuration.md from the config table
 #   make WERROR=    build without -Werror
 .DEFAULT_GOAL := all
@@ -43,7 +44,7 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 RUNNER := $(BUILD)/tests/run-tests
 GEN_CONFIG_DOC := $(BUILD)/gen-config-doc
 
-.PHONY: all test check demo asan ubsan fuzz clean docs docs-check deps bench format-check
+.PHONY: all test check demo soak asan ubsan fuzz clean docs docs-check deps bench format-check
 all: $(BINS) $(RUNNER) $(if $(wildcard config/gen/gen-config-doc.c),$(GEN_CONFIG_DOC))
 
 $(BUILD)/%.o: %.c
@@ -129,6 +130,13 @@ fuzz-build:
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@SAVANT_BIN_DIR=$(abspath $(BIN)) ops/demo
+
+# The soak run (ops/soak): simulator, engine, Redis, PostgreSQL, push subscribers and clicks for
+# SOAK_SECONDS (default 600; SOAK_RATE, SOAK_SUBSCRIBERS, SOAK_CLICK_RATE), then a report and the
+# invariants (non-zero exit when one fails). Not part of `make test`.
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@SAVANT_BIN_DIR=$(abspath $(BIN)) ops/soak
 
 # Benchmarks: programs under tests/bench, measured here and recorded in docs/performance.md.
 BENCHES := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))

@@ -45,7 +45,9 @@ graded_ok() {
 }
 within 10 graded_ok || fail "the graded bet lacks P/L, closing price or CLV: $(cat "$TMP/graded")"
 assert_eq "/me/stats counts it" 1 "$(curl -s "${auth[@]}" "$API/me/stats" | jq '.won + .lost + .push')"
-curl -s "$page" | grep -q 'api/v1/stream' || fail "the live page at $page is not served"
+# (to a file: `curl | grep -q` fails under pipefail when grep exits before curl has written all)
+curl -s -o "$TMP/page" "$page" || true
+grep -q 'api/v1/stream' "$TMP/page" || fail "the live page at $page is not served"
 set +e
 wait "$DEMO"
 rc=$?

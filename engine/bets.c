@@ -242,14 +242,9 @@ static sv_err_t started_add(eng_bets_t *b, uint32_t slot, const wire_signal_t *s
     for (size_t i = 0; i < b->started_cnt; i++)
         if (strcmp(b->started[i].sig.signal_id, sig->signal_id) == 0)
             return SV_OK; /* said again (a recovery) */
-    if (b->started_cnt == b->started_cap) {
-        size_t cap = b->started_cap ? b->started_cap * 2 : 16;
-        bet_started_t *n = realloc(b->started, cap * sizeof(*n));
-        if (!n)
-            return SV_ERR_NOMEM;
-        b->started = n;
-        b->started_cap = cap;
-    }
+    if (sv_grow((void **)&b->started, &b->started_cap, sizeof(*b->started), b->started_cnt, 16) !=
+        SV_OK)
+        return SV_ERR_NOMEM;
     s = &b->started[b->started_cnt++];
     s->game = mk->game;
     s->slot = slot;
@@ -266,17 +261,8 @@ sv_err_t eng_bets_on_signal(eng_bets_t *b, uint32_t slot, const wire_signal_t *s
     uint64_t h = eng_htab_hash_str(0, sig->signal_id);
 
     UNUSED(replaying);
-    if (slot >= b->live_cap) {
-        size_t cap = b->live_cap ? b->live_cap : 64;
-        bet_live_t *n;
-        while (cap <= slot)
-            cap *= 2;
-        if (!(n = realloc(b->live, cap * sizeof(*n))))
-            return SV_ERR_NOMEM;
-        memset(n + b->live_cap, 0, (cap - b->live_cap) * sizeof(*n));
-        b->live = n;
-        b->live_cap = cap;
-    }
+    if (sv_grow((void **)&b->live, &b->live_cap, sizeof(*b->live), slot, 64) != SV_OK)
+        return SV_ERR_NOMEM;
     if (!ids_has(b, h, slot) && eng_htab_insert(&b->ids, h, slot) != SV_OK)
         return SV_ERR_NOMEM;
     l = &b->live[slot];

@@ -4,11 +4,7 @@
 # PostgreSQL in /readyz; the token routes create (once, hashed), list (never the token) and revoke
 # tokens; a revoked token stops working within the 5 s cache.
 . "$(dirname "$0")/lib.sh"
-[ -n "${SAVANT_PG_DSN:-}" ] || fail "needs PostgreSQL (run under ops/services)"
-db=t2117_$$
-psql "$SAVANT_PG_DSN" -qAtc "create database $db" >/dev/null
-trap 'psql "$SAVANT_PG_DSN" -qAtc "drop database if exists $db with (force)" >/dev/null 2>&1; _cleanup' EXIT
-DSN=$(printf '%s' "$SAVANT_PG_DSN" | sed "s/dbname=[^ ]*/dbname=$db/")
+own_db t2117
 q() { psql "$DSN" -qAtc "$1"; }
 
 # usage

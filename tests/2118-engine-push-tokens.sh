@@ -4,11 +4,7 @@
 # made through POST /api/v1/tokens with only the bet scope gets 403; an unknown one 401; a token
 # revoked through DELETE /api/v1/tokens/{id} is refused within the 5 s token cache (+ slack).
 . "$(dirname "$0")/lib.sh"
-[ -n "${SAVANT_PG_DSN:-}" ] || fail "needs PostgreSQL (run under ops/services)"
-db=t2118_$$
-psql "$SAVANT_PG_DSN" -qAtc "create database $db" >/dev/null
-trap 'psql "$SAVANT_PG_DSN" -qAtc "drop database if exists $db with (force)" >/dev/null 2>&1; _cleanup' EXIT
-DSN=$(printf '%s' "$SAVANT_PG_DSN" | sed "s/dbname=[^ ]*/dbname=$db/")
+own_db t2118
 PY=/usr/bin/python3
 
 "$BIN/savant-engine" --migrate -X "pg.dsn=$DSN" >/dev/null

@@ -5,11 +5,7 @@
 # database answers, gets its grade out the same way (consumers read committed messages only, librdkafka's default: only a committed grade is
 # seen). Without that, producing outside a transaction fails and the engine stops.
 . "$(dirname "$0")/lib.sh"
-[ -n "${SAVANT_PG_DSN:-}" ] || fail "needs PostgreSQL (run under ops/services)"
-db=t2121_$$
-psql "$SAVANT_PG_DSN" -qAtc "create database $db" >/dev/null
-trap 'psql "$SAVANT_PG_DSN" -qAtc "drop database if exists $db with (force)" >/dev/null 2>&1; _cleanup' EXIT
-DSN=$(printf '%s' "$SAVANT_PG_DSN" | sed "s/dbname=[^ ]*/dbname=$db/")
+own_db t2121
 q() { psql "$DSN" -qAtc "$1"; }
 TOKEN=$("$BIN/savant-engine" --create-token --user eve@example.com -X "pg.dsn=$DSN" 2>/dev/null)
 

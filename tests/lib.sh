@@ -19,6 +19,7 @@ _cleanup() {
     for p in "${_bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${_bg_pids[@]}"; do wait "$p" 2>/dev/null || true; done
     [ -z "${_TPG_ON:-}" ] || _pg_ctl -m immediate stop >/dev/null 2>&1 || true
+    [ -z "${_TDB:-}" ] || psql "$SAVANT_PG_DSN" -qAtc "drop database if exists $_TDB with (force)" >/dev/null 2>&1 || true
     rm -rf "$TMP"
 }
 trap _cleanup EXIT
@@ -140,6 +141,15 @@ start_pg() {
     TPG_DSN="host=127.0.0.1 port=$TPG_PORT user=postgres dbname=postgres"
 }
 stop_pg() { _pg_ctl -m fast -w stop >/dev/null; _TPG_ON=; }
+
+# own_db NAME: a database NAME_PID of this test on the shared server of ops/services (dropped
+# when the test exits); sets DSN to it.
+own_db() {
+    [ -n "${SAVANT_PG_DSN:-}" ] || fail "needs PostgreSQL (run under ops/services)"
+    _TDB=$1_$$
+    psql "$SAVANT_PG_DSN" -qAtc "create database $_TDB" >/dev/null
+    DSN=$(printf '%s' "$SAVANT_PG_DSN" | sed "s/dbname=[^ ]*/dbname=$_TDB/")
+}
 
 # cat_produce TOPIC: JSON lines on stdin to savant.TOPIC.v1 of $BROKERS (savant-cat validates).
 cat_produce() { "$BIN/savant-cat" produce -b "$BROKERS" -t "savant.$1.v1" 2>/dev/null; }

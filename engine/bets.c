@@ -912,11 +912,9 @@ sv_err_t eng_bets_game_ended(eng_bets_t *b, uint32_t gi, int64_t ts, bool replay
         b->emit(b->arg, WIRE_GRADE, &w);
         if (best_effort_ok(b)) {
             char pnl[48], close[16], clv[32], t[24];
-            const char *v[6] = {w.signal_id, w.result == WIRE_GRADE_WIN    ? "win"
-                                             : w.result == WIRE_GRADE_LOSS ? "loss"
-                                             : w.result == WIRE_GRADE_PUSH ? "push"
-                                                                           : "void",
-                                pnl, o.has_close ? close : NULL, o.has_close ? clv : NULL, t};
+            /* o.result is not OPEN here: its name is the grades table's result */
+            const char *v[6] = {w.signal_id, eng_grade_result_name(o.result), pnl,
+                                o.has_close ? close : NULL, o.has_close ? clv : NULL, t};
             snprintf(pnl, sizeof(pnl), "%.6f", w.pnl);
             snprintf(close, sizeof(close), "%d", w.closing_price);
             snprintf(clv, sizeof(clv), "%.17g", w.clv);

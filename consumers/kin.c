@@ -36,6 +36,7 @@ struct kin {
     const cfg_t *cfg;                        /* borrowed; outlives kin */
     char echo[256];                          /* output topic also re-read on recovery, or "" */
     kin_echo_done_cb *echo_done;             /* called after each recovery that re-read it */
+    kin_echo_done_cb *recover_begin;         /* called before each re-read */
 };
 
 /* Records that offset `off` of topic/partition is done: the stored offset becomes off + 1. */
@@ -231,14 +232,61 @@ void kin_set_echo(kin_t *ki, const char *topic, kin_echo_done_cb *done)
     ki->echo_done = done;
 }
 
+void kin_set_recover(kin_t *ki, kin_echo_done_cb *begin)
+{
+    ki->recover_begin = begin;
+}
+
 unsigned long long kin_consumed(const kin_t *ki)
 {
     return ki->consumed;
 }
 
+/* One partition being re-read: its own queue (not forwarded to the consumer's), its next
+ * message, and where to stop. */
+typedef struct kin_rq {
+    rd_kafka_queue_t *q;
+    rd_kafka_message_t *head; /* the next message to hand over, or NULL */
+    int64_t want;             /* input: stop before this offset (the committed one) */
+    bool echo;                /* the echo topic: read to its end, not merged */
+    bool done;
+} kin_rq_t;
+
+/* Fills rq's head (waiting for it), or marks rq done: at the committed offset, at the
+ * partition's end, or on an error. Messages of the echo topic are handed over at once. */
+static void kin_rq_fill(kin_t *ki, kin_rq_t *rq)
+{
+    while (!rq->done && !rq->head) {
+        rd_kafka_message_t *m = rd_kafka_consume_queue(rq->q, 1000);
+        if (!m)
+            continue;
+        if (m->err) {
+            if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                LOG_WARN("kin", rq->echo ? "echo_error" : "replay_error", "topic=%s part=%d err=%s",
+                         m->rkt ? rd_kafka_topic_name(m->rkt) : "", (int)m->partition,
+                         rd_kafka_err2name(m->err));
+            /* at the end; an echo error (no such partition) gives up on it, an input error is
+             * retried by librdkafka and waited for */
+            if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF || rq->echo)
+                rq->done = true;
+        } else if (rq->echo) {
+            ki->cb(m, true, ki->cb_arg);
+        } else if (m->offset >= rq->want) {
+            rq->done = true;
+        } else {
+            rq->head = m;
+            continue;
+        }
+        rd_kafka_message_destroy(m);
+    }
+}
+
 /*
  * Re-reads parts (offsets: the group's committed ones) from the beginning up to those offsets
- * with a group-less consumer, handing each message to the callback as a replay.
+ * with a group-less consumer, handing each message to the callback as a replay. The input
+ * partitions are merged by message timestamp (ties: the order of parts), so the topics of one
+ * partition are re-applied in the order they were produced — the order a caught-up engine first
+ * read them in — not topic by topic (decision 0014).
  * @returns SV_OK, or SV_ERR_KAFKA when the re-read could not be done (logged).
  */
 static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *parts)
@@ -246,28 +294,26 @@ static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *par
     rd_kafka_topic_partition_list_t *from = rd_kafka_topic_partition_list_new(parts->cnt);
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_t *rk = NULL;
+    kin_rq_t *rqs = NULL;
     char errstr[256], gid[300];
-    int left = 0;
+    int inputs;
     sv_err_t rc = SV_ERR_KAFKA;
 
     for (int i = 0; i < parts->cnt; i++)
-        if (parts->elems[i].offset > 0) {
+        if (parts->elems[i].offset > 0)
             rd_kafka_topic_partition_list_add(from, parts->elems[i].topic,
                                               parts->elems[i].partition)
                 ->offset = RD_KAFKA_OFFSET_BEGINNING;
-            left++;
-        }
-    if (left == 0) {
+    inputs = from->cnt;
+    if (inputs == 0) {
         rc = SV_OK;
         goto out;
     }
     /* the echo topic: the same partition numbers, each read to its end */
-    for (int i = 0, n = from->cnt; ki->echo[0] && i < n; i++)
-        if (!rd_kafka_topic_partition_list_find(from, ki->echo, from->elems[i].partition)) {
+    for (int i = 0; ki->echo[0] && i < inputs; i++)
+        if (!rd_kafka_topic_partition_list_find(from, ki->echo, from->elems[i].partition))
             rd_kafka_topic_partition_list_add(from, ki->echo, from->elems[i].partition)->offset =
                 RD_KAFKA_OFFSET_BEGINNING;
-            left++;
-        }
     /* librdkafka wants a group.id even for assign(); this consumer never joins or commits */
     snprintf(gid, sizeof(gid), "%s.replay", ki->cfg->kafka_group);
     sv_kafka_conf_set_log(conf);
@@ -282,53 +328,68 @@ static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *par
     if (!rk)
         goto fail;
     conf = NULL;
+    if (!(rqs = calloc((size_t)from->cnt, sizeof(*rqs)))) {
+        snprintf(errstr, sizeof(errstr), "out of memory");
+        goto fail;
+    }
     if (rd_kafka_assign(rk, from)) {
         snprintf(errstr, sizeof(errstr), "cannot assign the partitions to re-read");
         goto fail;
     }
-    while (left > 0) {
-        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 1000);
-        rd_kafka_topic_partition_t *tp;
-        const char *topic;
+    for (int i = 0; i < from->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &from->elems[i];
+        kin_rq_t *rq = &rqs[i];
+        rq->echo = i >= inputs;
+        rq->want = rq->echo ? INT64_MAX
+                            : rd_kafka_topic_partition_list_find(
+                                  (rd_kafka_topic_partition_list_t *)parts, tp->topic,
+                                  tp->partition)->offset;
+        if (!(rq->q = rd_kafka_queue_get_partition(rk, tp->topic, tp->partition))) {
+            snprintf(errstr, sizeof(errstr), "no queue for %s [%d]", tp->topic, (int)tp->partition);
+            goto fail;
+        }
+        rd_kafka_queue_forward(rq->q, NULL); /* served from its own queue */
+    }
+    for (int i = inputs; i < from->cnt; i++) /* the echo: read through first, order is moot */
+        kin_rq_fill(ki, &rqs[i]);
+    for (;;) {
+        kin_rq_t *next = NULL;
+        int64_t next_ts = 0;
+        rd_kafka_timestamp_type_t tstype;
 
-        if (!m)
-            continue;
-        topic = m->rkt ? rd_kafka_topic_name(m->rkt) : "";
-        tp = rd_kafka_topic_partition_list_find(from, topic, m->partition);
-        if (ki->echo[0] && strcmp(topic, ki->echo) == 0) {
-            if (m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-                LOG_WARN("kin", "echo_error", "topic=%s part=%d err=%s", topic, (int)m->partition,
-                         rd_kafka_err2name(m->err));
-            else if (!m->err)
-                ki->cb(m, true, ki->cb_arg);
-            /* read to its end; an error (no such partition) gives up on it */
-            if (m->err && tp && tp->offset != RD_KAFKA_OFFSET_END) {
-                tp->offset = RD_KAFKA_OFFSET_END;
-                left--;
-            }
-        } else if (m->err && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            LOG_WARN("kin", "replay_error", "err=%s", rd_kafka_err2name(m->err));
-        } else if (tp && tp->offset != RD_KAFKA_OFFSET_END) {
-            const rd_kafka_topic_partition_t *want =
-                rd_kafka_topic_partition_list_find((rd_kafka_topic_partition_list_t *)parts,
-                                                   topic, m->partition);
-            if (!m->err && m->offset < want->offset) {
-                ki->cb(m, true, ki->cb_arg);
-                ki->replayed++;
-            }
-            /* done with this partition once the committed offset (or its end) is reached */
-            if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF || m->offset + 1 >= want->offset) {
-                tp->offset = RD_KAFKA_OFFSET_END; /* marks it done */
-                left--;
+        for (int i = 0; i < inputs; i++) {
+            kin_rq_t *rq = &rqs[i];
+            int64_t ts;
+            kin_rq_fill(ki, rq);
+            if (!rq->head)
+                continue;
+            ts = rd_kafka_message_timestamp(rq->head, &tstype);
+            if (!next || ts < next_ts) {
+                next = rq;
+                next_ts = ts;
             }
         }
-        rd_kafka_message_destroy(m);
+        if (!next)
+            break;
+        ki->cb(next->head, true, ki->cb_arg);
+        ki->replayed++;
+        if (next->head->offset + 1 >= next->want)
+            next->done = true;
+        rd_kafka_message_destroy(next->head);
+        next->head = NULL;
     }
     rc = SV_OK;
     goto out;
 fail:
     LOG_ERROR("kin", "replay_failed", "msg=\"%s\"", errstr);
 out:
+    for (int i = 0; rqs && i < from->cnt; i++) {
+        if (rqs[i].head)
+            rd_kafka_message_destroy(rqs[i].head);
+        if (rqs[i].q)
+            rd_kafka_queue_destroy(rqs[i].q);
+    }
+    free(rqs);
     if (rk) {
         rd_kafka_consumer_close(rk);
         rd_kafka_destroy(rk);
@@ -339,13 +400,16 @@ out:
     return rc;
 }
 
-/* Cooperative rebalancing: newly assigned partitions are re-read up to their committed offsets
- * (kin_replay) before consumption starts; revoked ones are simply released. */
+/* Rebalancing (eager: the range assignor, so partition p of every input topic has one owner;
+ * cooperative protocols are handled too): the assigned partitions are forgotten by the engine and
+ * re-read up to their committed offsets (kin_replay) before consumption starts; revoked ones are
+ * released. */
 static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t *parts, void *opaque)
 {
     kin_t *ki = opaque;
-    rd_kafka_error_t *error;
+    rd_kafka_error_t *error = NULL;
+    bool coop = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
 
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         rd_kafka_topic_partition_list_t *committed = rd_kafka_topic_partition_list_copy(parts);
@@ -354,17 +418,28 @@ static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             LOG_ERROR("kin", "committed_failed", "err=%s", rd_kafka_err2name(cerr));
             ki->failed = true;
             ki->stopping = true;
-        } else if (kin_replay(ki, committed) != SV_OK) {
-            ki->failed = true;
-            ki->stopping = true;
-        } else if (ki->echo_done) {
-            ki->echo_done(ki->cb_arg, committed);
+        } else {
+            if (ki->recover_begin)
+                ki->recover_begin(ki->cb_arg, committed);
+            if (kin_replay(ki, committed) != SV_OK) {
+                ki->failed = true;
+                ki->stopping = true;
+            } else if (ki->echo_done) {
+                ki->echo_done(ki->cb_arg, committed);
+            }
         }
         rd_kafka_topic_partition_list_destroy(committed);
         LOG_INFO("kin", "assigned", "partitions=%d replayed=%llu", parts->cnt, ki->replayed);
-        error = rd_kafka_incremental_assign(rk, parts);
+        if (coop)
+            error = rd_kafka_incremental_assign(rk, parts);
+        else if ((err = rd_kafka_assign(rk, parts)))
+            LOG_ERROR("kin", "assign_failed", "err=%s", rd_kafka_err2name(err));
     } else {
-        error = rd_kafka_incremental_unassign(rk, parts);
+        LOG_INFO("kin", "revoked", "partitions=%d", parts->cnt);
+        if (coop)
+            error = rd_kafka_incremental_unassign(rk, parts);
+        else
+            rd_kafka_assign(rk, NULL);
     }
     if (error) {
         LOG_ERROR("kin", "rebalance_failed", "err=%s", rd_kafka_error_string(error));
@@ -402,7 +477,7 @@ kin_t *kin_new(struct event_base *base, const cfg_t *cfg, const char *const *top
         sv_kafka_conf_set(conf, "isolation.level", "read_committed", errstr, errstr_size) ||
         sv_kafka_conf_set(conf, "auto.commit.interval.ms", num, errstr, errstr_size) ||
         sv_kafka_conf_set(conf, "auto.offset.reset", "earliest", errstr, errstr_size) ||
-        sv_kafka_conf_set(conf, "partition.assignment.strategy", "cooperative-sticky", errstr, errstr_size))
+        sv_kafka_conf_set(conf, "partition.assignment.strategy", "range", errstr, errstr_size))
         goto fail;
     snprintf(num, sizeof(num), "%" PRId64, (int64_t)cfg->kafka_fetch_wait_max_ms);
     if (sv_kafka_conf_set(conf, "fetch.wait.max.ms", num, errstr, errstr_size))

@@ -72,6 +72,15 @@ typedef void (kin_echo_done_cb)(void *arg, const rd_kafka_topic_partition_list_t
  */
 void kin_set_echo(kin_t *ki, const char *topic, kin_echo_done_cb *done);
 
+/**
+ * @brief begin(arg, parts) is called on every assignment, before the re-read, with the input
+ *        partitions assigned (borrowed for the call): the engine forgets what it holds of them
+ *        (it may have held them before, and more of their input than the committed offsets
+ *        cover), so the re-read rebuilds their state as a first read would (decision 0014).
+ *        Call before the loop runs. @locality main loop
+ */
+void kin_set_recover(kin_t *ki, kin_echo_done_cb *begin);
+
 /** @brief One more output of the current batch awaits acknowledgement. @locality main loop */
 void kin_hold(kin_t *ki);
 

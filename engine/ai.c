@@ -117,6 +117,14 @@ void eng_ai_on_game(eng_ai_t *ai, const wire_game_t *g)
     eng_elo_apply_game(ai->elo, g, &applied); /* a non-final or repeated result: nothing */
 }
 
+void eng_ai_reset_market(eng_ai_t *ai, const eng_market_t *mk)
+{
+    size_t slot = (size_t)mk->idx * ENG_OUTCOMES_MAX;
+
+    for (size_t i = 0; i < ENG_OUTCOMES_MAX && slot + i < ai->slots_cap; i++)
+        memset(&ai->slots[slot + i], 0, sizeof(*ai->slots)); /* past the end: never stepped */
+}
+
 bool eng_ai_p_model(const eng_ai_t *ai, const eng_market_t *mk, size_t i, double *p_model)
 {
     size_t slot = (size_t)mk->idx * ENG_OUTCOMES_MAX + i;

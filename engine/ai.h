@@ -57,6 +57,14 @@ void eng_ai_on_odds(eng_ai_t *ai, const eng_state_t *st, const eng_market_t *mk,
 void eng_ai_on_game(eng_ai_t *ai, const wire_game_t *g);
 
 /**
+ * @brief Forget the model state of mk's candidates (LSTM h and c, the change features'
+ *        previous step, p_model), as if it had never been stepped: with eng_state_reset_game()
+ *        before a partition is re-read. The Elo ratings stay (a result is applied once per game).
+ * @locality owner thread
+ */
+void eng_ai_reset_market(eng_ai_t *ai, const eng_market_t *mk);
+
+/**
  * @brief Candidate i of mk's latest p_model.
  * @returns true when the model has stepped it at least once
  */

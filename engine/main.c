@@ -72,6 +72,9 @@ typedef struct eng_said {
     wire_confluence_t confluence;
     wire_tier_t tier;
     char model[WIRE_ID_MAX + 1];
+    char src_topic[ENG_TOPIC_MAX];       /* the input it was computed from (header savant-src) */
+    int32_t src_part;
+    int64_t src_off;                     /* -1: no header */
 } eng_said_t;
 
 /* The engine: the loop and everything attached to it. */
@@ -117,6 +120,7 @@ typedef struct eng {
     unsigned long long stale_cnt;        /* inputs older than the state held: ignored */
     unsigned long long score_cnt;        /* score events emitted */
     bool replaying;                      /* applying a replayed input: emit nothing */
+    const rd_kafka_message_t *cur;       /* the input being handled (live), or NULL */
     msgpack_sbuffer sbuf;                /* reused output buffer */
     msgpack_packer pk;                   /* writes into sbuf */
     union {                              /* the decoded input, reused */
@@ -205,14 +209,21 @@ static void eng_on_ack(void *opaque, rd_kafka_resp_err_t err, void *arg)
     kin_release(e->kin);
 }
 
-/* Produces the encoded value in e->sbuf as one output of the current input. */
+/* Produces the encoded value in e->sbuf as one output of the current input. A signal names
+ * that input in a header (eng_on_recovered). */
 static void eng_emit(eng_t *e, const char *topic, const char *key, int64_t ts)
 {
+    char src[ENG_TOPIC_MAX + 48];
+    bool named = e->cur && topic == e->signals_topic;
+
     if (e->replaying)
         return;
+    if (named)
+        snprintf(src, sizeof(src), "%s/%d/%lld", rd_kafka_topic_name(e->cur->rkt),
+                 (int)e->cur->partition, (long long)e->cur->offset);
     kin_hold(e->kin);
-    if (kout_produce(e->kout, topic, key, strlen(key), e->sbuf.data, e->sbuf.size, ts, NULL) !=
-        SV_OK) {
+    if (kout_produce(e->kout, topic, key, strlen(key), e->sbuf.data, e->sbuf.size, ts,
+                     named ? src : NULL, NULL) != SV_OK) {
         kin_release(e->kin);
         e->rc = 1;
         event_base_loopbreak(e->base);
@@ -389,12 +400,12 @@ static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
 {
     eng_market_t *mk = NULL;
     sv_err_t rc = eng_check_sport(e, e->in.odds.sport, err);
-    UNUSED(m);
     if (rc != SV_OK)
         return rc;
     rc = eng_state_apply_odds(e->state, &e->in.odds, &mk, err);
     if (rc == SV_OK) {
-        const eng_game_t *g = eng_state_game_at(e->state, mk->game);
+        eng_game_t *g = eng_state_game_at(e->state, mk->game);
+        g->part = m->partition; /* what a recovery of the partition forgets (eng_on_recover) */
         /* the close: the consensus after the last quote before the start (a game not known yet
          * has not started as far as the engine can tell) */
         if (!g || !g->known || (g->status == WIRE_GAME_SCHEDULED && e->in.odds.ts < g->commence_ts)) {
@@ -427,7 +438,6 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     char home[WIRE_NAME_MAX + 1] = "", away[WIRE_NAME_MAX + 1] = "", sport[WIRE_TOKEN_MAX + 1] = "";
     sv_err_t rc = eng_check_sport(e, e->in.game.sport, err);
 
-    UNUSED(m);
     if (rc != SV_OK)
         return rc;
     if (was_known) {
@@ -438,6 +448,7 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     g = NULL;
     rc = eng_state_apply_game(e->state, &e->in.game, &g, err);
     if (rc == SV_OK) {
+        g->part = m->partition;
         eng_ai_on_game(e->ai, &e->in.game);
         if (g && g->market_cnt > 0) /* the rules re-decide it: it may have started or ended */
             if (eng_signals_touch(e->signals, eng_state_game_market(e->state, g, 0)->game) !=
@@ -467,11 +478,11 @@ static sv_err_t eng_on_context(eng_t *e, const rd_kafka_message_t *m, wire_err_t
     eng_game_t *g = NULL;
     sv_err_t rc;
 
-    UNUSED(m);
     rc = eng_state_apply_context(e->state, &e->in.context, &g, err);
     if (rc != SV_OK)
         return rc;
     if (g) {
+        g->part = m->partition;
         eng_emit_game(e, g);
     } else if (e->in.context.kind == WIRE_CTX_PLAYER) {
         for (size_t i = 0, n = eng_state_market_cnt(e->state); i < n; i++) {
@@ -595,6 +606,69 @@ static int64_t eng_input_ts(const eng_t *e, wire_type_t t)
     }
 }
 
+/* Recovery, before the re-read: the games of the assigned partitions are forgotten (state and
+ * model state), so the re-read up to the committed offsets rebuilds them as a first read would.
+ * Without it a partition this engine held before (a rebalance, a session lost in a broker
+ * outage) was re-read on top of what it still held: quotes at the same event time were applied
+ * twice and the LSTM stepped twice (decision 0014). */
+static void eng_on_recover(void *arg, const rd_kafka_topic_partition_list_t *parts)
+{
+    eng_t *e = arg;
+    uint8_t mask[1024];
+    size_t games = 0;
+
+    memset(mask, 0, sizeof(mask));
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].partition >= 0 && parts->elems[i].partition < (int32_t)sizeof(mask))
+            mask[parts->elems[i].partition] = 1;
+    eng_game_t *g;
+    for (uint32_t gi = 0; (g = eng_state_game_at(e->state, gi)); gi++) {
+        if (g->part < 0 || g->part >= (int32_t)sizeof(mask) || !mask[g->part])
+            continue;
+        for (size_t k = 0; k < g->market_cnt; k++)
+            eng_ai_reset_market(e->ai, eng_state_game_market(e->state, g, k));
+        eng_state_reset_game(e->state, g);
+        games++;
+    }
+    LOG_INFO("eng", "partitions_reset", "partitions=%d games=%zu", parts->cnt, games);
+}
+
+/* The input a revision read back was computed from: its savant-src header, "TOPIC/PART/OFF"
+ * (a topic name has no '/'); src_off -1 when absent or malformed. */
+static void eng_said_src(eng_said_t *d, const rd_kafka_message_t *m)
+{
+    rd_kafka_headers_t *hdrs = NULL;
+    const void *val = NULL;
+    size_t size = 0;
+    char buf[ENG_TOPIC_MAX + 48], *a, *b, *end;
+    long long off;
+    long part;
+
+    d->src_off = -1;
+    if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+        rd_kafka_header_get_last(hdrs, KOUT_SRC_HEADER, &val, &size) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        !val || size == 0 || size >= sizeof(buf))
+        return;
+    memcpy(buf, val, size);
+    buf[size] = '\0';
+    if (!(b = strrchr(buf, '/')))
+        return;
+    *b++ = '\0';
+    if (!(a = strrchr(buf, '/')))
+        return;
+    *a++ = '\0';
+    part = strtol(a, &end, 10);
+    if (*end || end == a || part < 0 || part > INT32_MAX)
+        return;
+    off = strtoll(b, &end, 10);
+    if (*end || end == b || off < 0)
+        return;
+    sv_strlcpy(d->src_topic, buf, sizeof(d->src_topic));
+    d->src_part = (int32_t)part;
+    d->src_off = off;
+}
+
 /* Recovery: a revision read back from savant.signals.v1 (kin_set_echo), kept until the
  * re-read ends (eng_on_recovered). */
 static void eng_on_said(eng_t *e, const rd_kafka_message_t *m)
@@ -608,6 +682,7 @@ static void eng_on_said(eng_t *e, const rd_kafka_message_t *m)
     if (sv_grow((void **)&e->said, &e->said_cap, sizeof(*e->said), e->said_cnt, 256) != SV_OK)
         return eng_nomem(e, "recovery");
     d = &e->said[e->said_cnt++];
+    eng_said_src(d, m);
     sv_strlcpy(d->signal_id, sig.signal_id, sizeof(d->signal_id));
     d->rev = sig.rev;
     d->state = sig.state;
@@ -632,7 +707,7 @@ static void eng_on_recovered(void *arg, const rd_kafka_topic_partition_list_t *p
     eng_t *e = arg;
     static wire_signal_t sig;
     uint8_t mask[1024];
-    size_t applied = 0;
+    size_t applied = 0, redone = 0;
 
     memset(mask, 0, sizeof(mask));
     for (int i = 0; i < parts->cnt; i++)
@@ -648,6 +723,16 @@ static void eng_on_recovered(void *arg, const rd_kafka_topic_partition_list_t *p
 
         if (!mk)
             continue;
+        if (d->src_off >= 0) {
+            /* computed from an input at or past the committed offset: consuming resumes there
+             * and says it again, with the same revision number (it is not the reference) */
+            const rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(
+                (rd_kafka_topic_partition_list_t *)parts, d->src_topic, d->src_part);
+            if (tp && d->src_off >= (tp->offset < 0 ? 0 : tp->offset)) {
+                redone++;
+                continue;
+            }
+        }
         for (i = 0; i < mk->cand_cnt; i++)
             if (strcmp(mk->names[mk->cands[i].name], d->cand.side) == 0)
                 break;
@@ -676,7 +761,8 @@ static void eng_on_recovered(void *arg, const rd_kafka_topic_partition_list_t *p
     }
     if (eng_signals_recover_end(e->signals) != SV_OK)
         return eng_nomem(e, "recovery");
-    LOG_INFO("eng", "signals_recovered", "read=%zu applied=%zu", e->said_cnt, applied);
+    LOG_INFO("eng", "signals_recovered", "read=%zu applied=%zu redone=%zu", e->said_cnt, applied,
+             redone);
     free(e->said);
     e->said = NULL;
     e->said_cnt = e->said_cap = 0;
@@ -712,8 +798,10 @@ static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
         eng_dead_letter(e, m, &werr);
         return;
     }
+    e->cur = m;
     rc = in->handler(e, m, &werr);
     eng_decide(e, m->partition, eng_input_ts(e, in->type));
+    e->cur = NULL;
     switch (rc) {
     case SV_OK:
         e->valid_cnt[in->type]++;
@@ -1346,6 +1434,7 @@ int main(int argc, char **argv)
         goto out;
     }
     kin_set_echo(e.kin, e.signals_topic, eng_on_recovered);
+    kin_set_recover(e.kin, eng_on_recover);
     if (eng_outputs_start(&e) != 0 || eng_store_start_all(&e) != 0) {
         e.rc = 1;
         goto out;

@@ -322,6 +322,44 @@ eng_market_t *eng_state_game_market(const eng_state_t *st, const eng_game_t *g, 
     return st->markets[g->markets[i]];
 }
 
+/* A market as just created: its key, names and allocations kept, nothing applied. */
+static void market_reset(eng_market_t *mk)
+{
+    mk->quote_cnt = 0;
+    mk->ts = 0;
+    mk->updates = 0;
+    mk->hist_head = mk->hist_cnt = 0;
+    mk->has_modal = mk->modal_has_line = mk->arb = false;
+    mk->steam_dir = 0;
+    mk->cand_cnt = 0;
+    mk->modal_books = mk->active_books = 0;
+    mk->modal_line = mk->line_variance = mk->arb_sum = mk->arb_profit = 0.0;
+    memset(mk->cands, 0, sizeof(mk->cands));
+    memset(mk->close_p, 0, sizeof(mk->close_p));
+    mk->close_set = false;
+}
+
+void eng_state_reset_game(eng_state_t *st, eng_game_t *g)
+{
+    uint32_t gix = game_find_ix(st, g->event_id);
+
+    SV_ASSERT(gix != ENG_HTAB_NONE && st->games[gix] == g);
+    for (size_t i = 0; i < g->market_cnt; i++)
+        market_reset(st->markets[g->markets[i]]);
+    g->known = false;
+    st->game_known[gix] = 0;
+    g->ts = 0;
+    g->sport[0] = g->league[0] = g->home[0] = g->away[0] = '\0';
+    g->commence_ts = 0;
+    g->status = (wire_game_status_t)0;
+    g->period = g->clock_s = g->home_score = g->away_score = 0;
+    g->present = 0;
+    g->splits_cnt = 0;
+    g->injury_cnt = 0;
+    memset(&g->officials, 0, sizeof(g->officials));
+    memset(&g->weather, 0, sizeof(g->weather));
+}
+
 /* The game of event_id, created as a placeholder when absent; its index into *ix. */
 static sv_err_t game_get(eng_state_t *st, const char *event_id, uint32_t *ix)
 {
@@ -342,6 +380,7 @@ static sv_err_t game_get(eng_state_t *st, const char *event_id, uint32_t *ix)
     if (!(g = calloc(1, sizeof(*g))))
         return SV_ERR_NOMEM;
     sv_strlcpy(g->event_id, event_id, sizeof(g->event_id));
+    g->part = -1;
     if (eng_htab_insert(&st->game_ix, eng_htab_hash_str(0, event_id),
                         (uint32_t)st->game_cnt) != SV_OK) {
         free(g);

@@ -207,6 +207,8 @@ typedef struct eng_game {
     eng_weather_t weather;           /* the weather */
     uint32_t *markets;               /* indices of its markets, insertion order */
     size_t market_cnt, market_cap;   /* entries, allocated */
+    int32_t part;                    /* the input partition its events arrive on, -1 none yet:
+                                      * the engine's (the state only sets -1 at creation) */
 } eng_game_t;
 
 /* A player profile (context kind player), global. */
@@ -316,6 +318,16 @@ eng_game_t *eng_state_game_at(const eng_state_t *st, uint32_t i);
 
 /** @brief The i-th market (insertion order) of game g; i < g->market_cnt. */
 eng_market_t *eng_state_game_market(const eng_state_t *st, const eng_game_t *g, size_t i);
+
+/**
+ * @brief Forget every input applied to game g and its markets, as if none had been seen: the
+ *        game becomes a placeholder (not known, no context) and each market holds no quote, no
+ *        history, no candidates and no close. Entries, indices, keys, outcome names and
+ *        g->part stay, so arrays other modules keep per market or game index stay valid. Used
+ *        before a partition's inputs are re-read (decision 0014). Allocates nothing.
+ * @locality owner thread
+ */
+void eng_state_reset_game(eng_state_t *st, eng_game_t *g);
 
 /** @brief The profile of a player, or NULL. */
 const eng_player_t *eng_state_player(const eng_state_t *st, const char *player);

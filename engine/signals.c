@@ -174,6 +174,7 @@ void eng_signals_recover_begin(eng_signals_t *s, const uint8_t *parts, size_t pa
         if (p < part_cnt && parts[p]) {
             sl->open = false;
             sl->said_rev = 0;
+            sl->rev = 0; /* counts on from the latest revision said before the committed offsets */
         }
     }
 }

@@ -134,9 +134,10 @@ sv_err_t eng_signals_advance(eng_signals_t *s, int32_t part, int64_t now);
 
 /**
  * @brief Recovery, step 1: forget what was said of every slot of the games on the partitions
- *        re-read (parts[p] != 0 for p < part_cnt), as if never emitted (the revision counters
- *        are kept). Then step 2 for every revision read back from
- *        savant.signals.v1, then step 3. Between them the rules' decisions stay as the re-read
+ *        re-read (parts[p] != 0 for p < part_cnt), as if never emitted, revision counters
+ *        included. Then step 2 for every revision read back from savant.signals.v1 that was
+ *        computed from an input before the committed offsets (the inputs from there on are
+ *        consumed again and say the rest again, with the same revision numbers), then step 3. Between them the rules' decisions stay as the re-read
  *        input made them; what was said becomes the reference for the next revisions, so the
  *        next eval of a game emits exactly the corrections (an open the topic lacks, a
  *        withdrawal of what the topic says is open but no longer qualifies).

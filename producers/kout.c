@@ -110,16 +110,24 @@ fail:
 }
 
 sv_err_t kout_produce(kout_t *ko, const char *topic, const void *key, size_t key_len,
-                      const void *value, size_t len, int64_t ts, void *opaque)
+                      const void *value, size_t len, int64_t ts, const char *src, void *opaque)
 {
     rd_kafka_resp_err_t err;
 
     for (;;) {
-        err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
-                                RD_KAFKA_V_VALUE((void *)value, len),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
-                                RD_KAFKA_V_END);
+        if (src)
+            err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
+                                    RD_KAFKA_V_VALUE((void *)value, len),
+                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                    RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
+                                    RD_KAFKA_V_HEADER(KOUT_SRC_HEADER, src, (ssize_t)strlen(src)),
+                                    RD_KAFKA_V_END);
+        else
+            err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
+                                    RD_KAFKA_V_VALUE((void *)value, len),
+                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                    RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
+                                    RD_KAFKA_V_END);
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
             break;
         rd_kafka_poll(ko->rk, 10); /* back-pressure: the only wait, bounded by the broker */

@@ -43,11 +43,16 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
  * @brief Produce one message (value and key are copied). Waits for queue space by serving
  * delivery reports when librdkafka's queue is full.
  * @param topic full topic name; @param ts the event time (Kafka message timestamp), ms
+ * @param src NULL, or the input it was computed from as "TOPIC/PARTITION/OFFSET", sent as the
+ *            header KOUT_SRC_HEADER (a recovery tells by it what a re-read will redo)
  * @returns SV_OK, or SV_ERR_KAFKA for a permanent error (unknown topic, message too large).
  * @locality main loop
  */
 sv_err_t kout_produce(kout_t *ko, const char *topic, const void *key, size_t key_len,
-                      const void *value, size_t len, int64_t ts, void *opaque);
+                      const void *value, size_t len, int64_t ts, const char *src, void *opaque);
+
+/* The header naming the input an output was computed from: "TOPIC/PARTITION/OFFSET". */
+#define KOUT_SRC_HEADER "savant-src"
 
 /** @brief Messages produced and not yet acknowledged. */
 size_t kout_inflight(const kout_t *ko);

@@ -5,7 +5,7 @@
 # For every candidate (savant.scores.v1) and every signal_id (savant.signals.v1) the last value
 # equals the reference's, and nothing of the reference is missing (per key, every value of the
 # reference is there; tests/fault-compare.py); the extra messages are the redone work. Scores are
-# compared byte for byte, signal revisions on every field but rev (see signals_keyed). The input
+# compared byte for byte, signal revisions too (their Kafka metadata aside). The input
 # is fed in three steps (games and splits, odds, live scores) so both runs see the same order per
 # key (see 2111: topics are read in no fixed order relative to each other).
 # Prints: fault: engine-kill: lost=N duplicated=N recovery_ms=N (recovery: from the restart to
@@ -45,13 +45,13 @@ keyed() {
         jq -r '[._key, ._partition, ._offset, ._bytes] | @tsv' |
         sort -t "$(printf '\t')" -k1,1 -k3,3n -s | awk -F '\t' '{print $1 "\t" $4}' > "$2"
 }
-# signals_keyed FILE: "signal_id<TAB>revision without its rev" in offset order per signal_id. A
-# restarted engine continues each slot's revision counter after the latest revision it reads back
-# (docs/signals.md, Recovery; decision 0011), so redone revisions carry other rev numbers: a
-# signal's revision is compared on everything else (book, price, tier, stake, state, ts, ...).
+# signals_keyed FILE: "signal_id<TAB>revision" in offset order per signal_id. A restarted engine
+# takes as said only the revisions computed from inputs before the committed offsets (their
+# savant-src header) and redoes the rest with the same rev numbers (docs/signals.md, Recovery;
+# decision 0014), so a redone revision is equal in every field, rev included.
 signals_keyed() {
     timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.signals.v1 -e 2>/dev/null |
-        jq -r '[.signal_id, ._partition, ._offset, (del(._topic, ._partition, ._offset, ._key, .rev) | tojson | @base64)] | @tsv' |
+        jq -r '[.signal_id, ._partition, ._offset, (del(._topic, ._partition, ._offset, ._key) | tojson | @base64)] | @tsv' |
         sort -t "$(printf '\t')" -k1,1 -k3,3n -s | awk -F '\t' '{print $1 "\t" $4}' > "$1"
 }
 snapshot() { keyed savant.scores.v1 "$TMP/$1.scores"; signals_keyed "$TMP/$1.signals"; }

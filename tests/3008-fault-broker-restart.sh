@@ -6,10 +6,10 @@
 #    undisturbed run of the same input (first, on its own broker) every score of every candidate
 #    is there and every candidate's last score is byte-equal (tests/fault-compare.py); extra
 #    copies are counted as duplicates. The outage outlasts kafka.session_timeout_ms, so the group
-#    loses the engine and gives its partitions back: the same process re-reads them to the
-#    committed offsets. Without a model (ai.model empty): with the LSTM, that re-read advances
-#    the games' LSTM state a second time and p_model differs from the reference (a defect found
-#    by this test, docs/reliability.md).
+#    loses the engine and gives its partitions back: the same process forgets what it held of
+#    them and re-reads them to the committed offsets (decision 0014). With the LSTM model: before
+#    that reset the re-read stepped the games' LSTM state a second time and p_model differed
+#    from the reference (a defect this test found).
 #    Prints: fault: broker-restart: lost=N duplicated=N recovery_ms=N (recovery: from the broker
 #    back up to every score being there).
 # 2. The mock's own restart: killed and started again it is a new, empty cluster on a new port.
@@ -26,7 +26,7 @@ tail -n +$((half + 1)) "$TMP/in.jsonl" > "$TMP/in2.jsonl"
 
 start_engine() { # start_engine LOG: sets ENGINE and HTTP
     bg "$BIN/savant-engine" -X "kafka.brokers=$BROKERS" -X kafka.group=t3008 -X kafka.session_timeout_ms=3000 \
-        -X kafka.commit_interval_ms=100 -X kafka.batch_max=20 -X redis.url=none -X pg.dsn=none -X ai.model= 2>"$1"
+        -X kafka.commit_interval_ms=100 -X kafka.batch_max=20 -X redis.url=none -X pg.dsn=none 2>"$1"
     ENGINE=$BG_PID
     wait_for 20 grep -q 'event=started' "$1" || { cat "$1" >&2; fail "engine did not start"; }
     HTTP=$(sed -n 's/.*event=started.* http=\([0-9]*\).*/\1/p' "$1")

@@ -132,7 +132,7 @@ demo: deps
 	@SAVANT_BIN_DIR=$(abspath $(BIN)) ops/demo
 
 # The soak run (ops/soak): simulator, engine, Redis, PostgreSQL, push subscribers and clicks for
-# SOAK_SECONDS (default 600; SOAK_RATE, SOAK_SUBSCRIBERS, SOAK_CLICK_RATE), then a report and the
+# SOAK_SECONDS (default 600; SOAK_RATE, SOAK_SUBSCRIBERS, SOAK_CLICK_RATE, SOAK_PARTITIONS), then a report and the
 # invariants (non-zero exit when one fails). Not part of `make test`.
 soak: deps
 	@$(MAKE) --no-print-directory all

@@ -371,11 +371,14 @@ static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
             eng_emit(e, e->scores_topic, key, e->score.ts);
             e->score_cnt++;
         }
+        /* the bytes just emitted, if any, are what the key holds should the line move on before
+         * the flush (replaying: the publisher encodes them itself) */
+        if (eng_pub_score_dirty(e->pub, mk, i, &e->score, e->replaying ? NULL : e->sbuf.data,
+                                e->replaying ? 0 : e->sbuf.size) != SV_OK)
+            eng_nomem(e, "publish");
         if (eng_signals_note_score(e->signals, e->state, mk, i, &e->score, &e->res, scored) !=
             SV_OK)
             eng_nomem(e, "signals");
-        if (eng_pub_score_dirty(e->pub, mk, i) != SV_OK)
-            eng_nomem(e, "publish");
     }
     if (eng_signals_touch(e->signals, mk->game) != SV_OK) /* also with no candidate */
         eng_nomem(e, "signals");
@@ -1027,6 +1030,9 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
                k == 0 ? "items rendered for the cache and push (once per loop turn per key)" : NULL,
                lab, (double)ps.rendered[k]);
     }
+    metric(b, "savant_scores_displaced_total", "counter",
+           "scores whose candidate's line moved on before the loop turn ended (rendered for the "
+           "old key)", NULL, (double)ps.displaced);
     if (e->cache) {
         eng_cache_stats_t cs;
         eng_cache_stats(e->cache, &cs);

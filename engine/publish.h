@@ -1,19 +1,22 @@
 /*
  * publish — the engine's latest state as items (engine/item.h) for the Redis cache and the push
- * subscribers. The engine marks what an input changed (a candidate's score, a market, a game
- * that ended) and hands over each signal revision; once per loop turn eng_pub_flush() renders
- * each changed item once — however many events touched it during the turn — into the view
+ * subscribers. The engine hands over each score it emits (its bytes) and each signal revision,
+ * and marks a game that ended; once per loop turn eng_pub_flush() renders each changed item once
+ * — however many events touched it during the turn — into the view
  * (engine/view.h), gives it to every sink (cache, push) and flushes the sinks. Walks (a cache
  * rewrite, a snapshot) read the view.
  *
- * Items: ENG_ITEM_SCORE per candidate (the savant.scores.v1 event as JSON, key the candidate
- * key), ENG_ITEM_MARKET per market (its quotes per book and derived fields, key
- * event_id|market|player), ENG_ITEM_SIGNAL per candidate slot that ever had a signal (its latest
- * revision, key signal_id). done is set once the game is final, cancelled or postponed.
+ * Items: ENG_ITEM_SCORE per candidate key ever emitted (the latest savant.scores.v1 event of that
+ * key as JSON; a candidate whose line moves gets a new key, and the old key keeps its last score,
+ * as the compacted topic does), ENG_ITEM_MARKET per market (its quotes per book and derived
+ * fields, key event_id|market|player), ENG_ITEM_SIGNAL per signal_id ever emitted (its latest
+ * revision; a line move withdraws the old id and may open a new one). done is set once the game
+ * is final, cancelled or postponed.
  *
  * Owned by the loop thread. Rendering uses jansson and allocates; it runs at most once per
  * changed item per loop turn, never per event, and not at all while no sink wants items (then
- * the item is rendered when a walk needs it).
+ * the item is rendered when a walk needs it) — except a score whose candidate's line moves on
+ * before the flush: it is rendered for its old key at once (eng_pub_score_dirty()).
  */
 #ifndef SV_ENG_PUBLISH_H
 #define SV_ENG_PUBLISH_H
@@ -51,10 +54,20 @@ void eng_pub_free(eng_pub_t *p);
 /** @brief Add a sink (at most ENG_PUB_SINKS_MAX). */
 void eng_pub_add_sink(eng_pub_t *p, const eng_pub_sink_t *sink);
 
-/** @brief Candidate i of mk changed (its score and its market are re-rendered at the flush). */
-sv_err_t eng_pub_score_dirty(eng_pub_t *p, const eng_market_t *mk, size_t i);
+/**
+ * @brief Candidate i of mk was scored and sc emitted on savant.scores.v1: the entry of sc's key
+ *        gets exactly sc, and the market is re-rendered, at the flush. sc is copied now, so a
+ *        move of the candidate's line (a new key) before the flush still leaves the old key
+ *        holding the score last emitted for it. A score item is never re-computed from the state.
+ * @param sc the score as emitted (borrowed)
+ * @param mp sc's msgpack bytes as emitted (mp_len bytes, borrowed), or NULL to encode sc here
+ * @locality main loop
+ */
+sv_err_t eng_pub_score_dirty(eng_pub_t *p, const eng_market_t *mk, size_t i,
+                             const wire_score_t *sc, const void *mp, size_t mp_len);
 
-/** @brief Every item of game g (scores, markets, signals) is re-rendered (e.g. it ended). */
+/** @brief Every item of game g (scores, markets, signals; the keys its candidates' lines have
+ *         left included) is re-rendered or re-sent (e.g. it ended: they get the TTL). */
 sv_err_t eng_pub_game_dirty(eng_pub_t *p, const eng_game_t *g);
 
 /** @brief A signal revision of candidate slot (market index × 4 + candidate) of game g. */
@@ -75,6 +88,7 @@ typedef struct eng_pub_stats {
     unsigned long long rendered[ENG_ITEM__CNT];
     unsigned long long render_errors;
     unsigned long long deferred;   /* changed items left unrendered: no sink wanted them */
+    unsigned long long displaced;  /* scores whose line moved on before a flush rendered them */
     size_t held[ENG_ITEM__CNT];
 } eng_pub_stats_t;
 void eng_pub_stats(const eng_pub_t *p, eng_pub_stats_t *st);

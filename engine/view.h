@@ -1,12 +1,13 @@
 /*
- * view — the engine's latest rendered items (engine/item.h): one entry per candidate score,
- * market and signal slot, holding the item's JSON and the fields subscribers and the cache filter
+ * view — the engine's latest rendered items (engine/item.h): one entry per score key, market
+ * and signal id, holding the item's JSON and the fields subscribers and the cache filter
  * on. The engine re-renders an entry when what it shows changed (once per loop turn) and walks
  * the entries when the cache rewrites Redis or a push subscriber asks for a snapshot, so neither
  * re-renders anything.
  *
- * Entries are indexed per kind by a dense index the caller chooses (market index; market index
- * × 4 + candidate), and walked in kind order, then index order. Owned by the loop thread.
+ * Entries are indexed per kind by a dense index the caller chooses (engine/publish.c: the
+ * market index for markets, an id per distinct key for scores and signals), and walked in kind
+ * order, then index order. Owned by the loop thread.
  */
 #ifndef SV_ENG_VIEW_H
 #define SV_ENG_VIEW_H

@@ -5,6 +5,8 @@
 #   TESTS=0012 make test      run the tests whose number or name starts with 0012
 #   make asan | ubsan         build into build/asan | build/ubsan and run the tests there
 #   make fuzz       run each fuzz target for FUZZ_SECONDS (default 60) under ASan+UBSan
+#   make bench      every benchmark, short (BENCH_SECONDS); make bench-sweep: latency at
+#                   BENCH_RATES constant input rates and memory per market (docs/performance.md)
 #   make soak       the soak run (ops/soak) for SOAK_SECONDS (default 600), report and invariants
 #   make docs       regenerate docs/configuration.md from the config table
 #   make WERROR=    build without -Werror
@@ -44,7 +46,7 @@ TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/%.o)
 RUNNER := $(BUILD)/tests/run-tests
 GEN_CONFIG_DOC := $(BUILD)/gen-config-doc
 
-.PHONY: all test check demo soak asan ubsan fuzz clean docs docs-check deps bench format-check
+.PHONY: all test check demo soak asan ubsan fuzz clean docs docs-check deps bench bench-sweep format-check
 all: $(BINS) $(RUNNER) $(if $(wildcard config/gen/gen-config-doc.c),$(GEN_CONFIG_DOC))
 
 $(BUILD)/%.o: %.c
@@ -150,6 +152,19 @@ bench: deps
 	@$(MAKE) --no-print-directory $(BENCHES) $(BINS)
 	@set -e; for b in $(BENCHES); do echo "== $$b"; SAVANT_BIN_DIR=$(abspath $(BIN)) $$b $(BENCH_SECONDS); done
 	@echo "== tests/bench/bench-api"; SAVANT_BIN_DIR=$(abspath $(BIN)) tests/bench/bench-api $(BENCH_SECONDS)
+	@echo "== $(BUILD)/bench/bench-e2e --sweep (short: 2 rates)"; SAVANT_BIN_DIR=$(abspath $(BIN)) \
+	    $(BUILD)/bench/bench-e2e --sweep 1000,10000 $(or $(BENCH_SECONDS),5)
+
+# The full constant-rate latency sweep and the memory per market (docs/performance.md, "Latency
+# at constant input rates"): BENCH_RATES events/s, BENCH_SWEEP_SECONDS each, then a fresh engine
+# per count of BENCH_MEMORY_GAMES games (× 3 markets × 8 books). Not part of `make bench`.
+BENCH_RATES ?= 1000,5000,10000,20000,40000
+BENCH_SWEEP_SECONDS ?= 10
+BENCH_MEMORY_GAMES ?= 1000,10000,50000
+bench-sweep: deps
+	@$(MAKE) --no-print-directory $(BUILD)/bench/bench-e2e $(BINS)
+	@SAVANT_BIN_DIR=$(abspath $(BIN)) $(BUILD)/bench/bench-e2e --sweep $(BENCH_RATES) $(BENCH_SWEEP_SECONDS)
+	@SAVANT_BIN_DIR=$(abspath $(BIN)) $(BUILD)/bench/bench-e2e --memory $(BENCH_MEMORY_GAMES)
 
 format-check:
 	clang-format --dry-run --Werror $(shell git ls-files '*.c' '*.h')

@@ -16,6 +16,8 @@
 #include "sv_kafka.h"
 #include "sv_util.h"
 
+#define KIN_PARTS_MAX 1024 /* partition numbers a changelog restore tracks */
+
 struct kin {
     rd_kafka_t *rk;                          /* the consumer */
     sv_kafka_qev_t qev;                      /* its consumer queue on the loop */
@@ -37,7 +39,19 @@ struct kin {
     char echo[256];                          /* output topic also re-read on recovery, or "" */
     kin_echo_done_cb *echo_done;             /* called after each recovery that re-read it */
     kin_echo_done_cb *recover_begin;         /* called before each re-read */
+    kin_echo_done_cb *revoked;               /* called before partitions are released */
+    char changelog[256];                     /* the state changelog topic, or "" */
+    kin_gate_cb *gate;                       /* called after each batch with a changelog */
+    rd_kafka_topic_partition_list_t *gated;  /* completed batches' offsets, not stored yet */
+    unsigned restored[KIN_PARTS_MAX];        /* changelog records of partition p, last recovery */
+    unsigned long long restored_total;       /* changelog records read */
 };
+
+/* True when the last changelog read restored records of partition p: its input is not re-read. */
+static bool kin_restored(const kin_t *ki, int32_t p)
+{
+    return ki->changelog[0] && p >= 0 && p < KIN_PARTS_MAX && ki->restored[p] > 0;
+}
 
 /* Records that offset `off` of topic/partition is done: the stored offset becomes off + 1. */
 static void kin_batch_note(kin_t *ki, const char *topic, int32_t part, int64_t off)
@@ -92,6 +106,20 @@ static void kin_batch_complete(kin_t *ki)
         kin_txn_commit(ki);
         rd_kafka_topic_partition_list_destroy(ki->batch);
         ki->batch = rd_kafka_topic_partition_list_new(16);
+    } else if (ki->gate) {
+        for (int i = 0; i < ki->batch->cnt; i++) { /* offsets only grow within a batch list */
+            const rd_kafka_topic_partition_t *b = &ki->batch->elems[i];
+            rd_kafka_topic_partition_t *g =
+                rd_kafka_topic_partition_list_find(ki->gated, b->topic, b->partition);
+            if (!g)
+                g = rd_kafka_topic_partition_list_add(ki->gated, b->topic, b->partition);
+            if (b->offset > g->offset)
+                g->offset = b->offset;
+        }
+        rd_kafka_topic_partition_list_destroy(ki->batch);
+        ki->batch = rd_kafka_topic_partition_list_new(16);
+        ki->in_flight = false;
+        ki->gate(ki->cb_arg);
     } else if (ki->batch->cnt > 0) {
         rd_kafka_resp_err_t err = rd_kafka_offsets_store(ki->rk, ki->batch);
         /* a partition revoked meanwhile refuses its offset: its next owner redoes the work */
@@ -237,6 +265,42 @@ void kin_set_recover(kin_t *ki, kin_echo_done_cb *begin)
     ki->recover_begin = begin;
 }
 
+void kin_set_revoke(kin_t *ki, kin_echo_done_cb *revoked)
+{
+    ki->revoked = revoked;
+}
+
+void kin_set_changelog(kin_t *ki, const char *topic, kin_gate_cb *gate)
+{
+    snprintf(ki->changelog, sizeof(ki->changelog), "%s", topic);
+    ki->gate = gate;
+    if (!ki->gated)
+        ki->gated = rd_kafka_topic_partition_list_new(16);
+}
+
+rd_kafka_topic_partition_list_t *kin_gate_take(kin_t *ki)
+{
+    rd_kafka_topic_partition_list_t *t = ki->gated;
+    ki->gated = rd_kafka_topic_partition_list_new(16);
+    return t;
+}
+
+void kin_gate_store(kin_t *ki, rd_kafka_topic_partition_list_t *offsets)
+{
+    if (offsets->cnt > 0) {
+        rd_kafka_resp_err_t err = rd_kafka_offsets_store(ki->rk, offsets);
+        /* a partition revoked meanwhile refuses its offset: its next owner redoes the work */
+        if (err)
+            LOG_WARN("kin", "offsets_store_failed", "err=%s", rd_kafka_err2name(err));
+    }
+    rd_kafka_topic_partition_list_destroy(offsets);
+}
+
+unsigned long long kin_restored_total(const kin_t *ki)
+{
+    return ki->restored_total;
+}
+
 unsigned long long kin_consumed(const kin_t *ki)
 {
     return ki->consumed;
@@ -281,6 +345,30 @@ static void kin_rq_fill(kin_t *ki, kin_rq_t *rq)
     }
 }
 
+/* A group-less consumer for re-reading (librdkafka wants a group.id even for assign(); it never
+ * joins or commits), or NULL with errstr filled. */
+static rd_kafka_t *kin_reader_new(kin_t *ki, char *errstr, size_t errstr_size)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk;
+    char gid[300];
+
+    snprintf(gid, sizeof(gid), "%s.replay", ki->cfg->kafka_group);
+    sv_kafka_conf_set_log(conf);
+    if (sv_kafka_conf_set(conf, "bootstrap.servers", ki->cfg->kafka_brokers, errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "client.id", "savant-engine-replay", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "group.id", gid, errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, errstr_size) ||
+        sv_kafka_conf_set(conf, "fetch.wait.max.ms", "10", errstr, errstr_size)) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    if (!(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size)))
+        rd_kafka_conf_destroy(conf);
+    return rk;
+}
+
 /*
  * Re-reads parts (offsets: the group's committed ones) from the beginning up to those offsets
  * with a group-less consumer, handing each message to the callback as a replay. The input
@@ -292,42 +380,31 @@ static void kin_rq_fill(kin_t *ki, kin_rq_t *rq)
 static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *parts)
 {
     rd_kafka_topic_partition_list_t *from = rd_kafka_topic_partition_list_new(parts->cnt);
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
     rd_kafka_t *rk = NULL;
     kin_rq_t *rqs = NULL;
-    char errstr[256], gid[300];
+    char errstr[256];
     int inputs;
     sv_err_t rc = SV_ERR_KAFKA;
 
     for (int i = 0; i < parts->cnt; i++)
-        if (parts->elems[i].offset > 0)
+        if (parts->elems[i].offset > 0 && !kin_restored(ki, parts->elems[i].partition))
             rd_kafka_topic_partition_list_add(from, parts->elems[i].topic,
                                               parts->elems[i].partition)
                 ->offset = RD_KAFKA_OFFSET_BEGINNING;
     inputs = from->cnt;
-    if (inputs == 0) {
+    /* the echo topic: the same partition numbers (of partitions re-read or restored), each read
+     * to its end */
+    for (int i = 0; ki->echo[0] && i < parts->cnt; i++)
+        if ((parts->elems[i].offset > 0 || kin_restored(ki, parts->elems[i].partition)) &&
+            !rd_kafka_topic_partition_list_find(from, ki->echo, parts->elems[i].partition))
+            rd_kafka_topic_partition_list_add(from, ki->echo, parts->elems[i].partition)->offset =
+                RD_KAFKA_OFFSET_BEGINNING;
+    if (from->cnt == 0) {
         rc = SV_OK;
         goto out;
     }
-    /* the echo topic: the same partition numbers, each read to its end */
-    for (int i = 0; ki->echo[0] && i < inputs; i++)
-        if (!rd_kafka_topic_partition_list_find(from, ki->echo, from->elems[i].partition))
-            rd_kafka_topic_partition_list_add(from, ki->echo, from->elems[i].partition)->offset =
-                RD_KAFKA_OFFSET_BEGINNING;
-    /* librdkafka wants a group.id even for assign(); this consumer never joins or commits */
-    snprintf(gid, sizeof(gid), "%s.replay", ki->cfg->kafka_group);
-    sv_kafka_conf_set_log(conf);
-    if (sv_kafka_conf_set(conf, "bootstrap.servers", ki->cfg->kafka_brokers, errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "client.id", "savant-engine-replay", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "group.id", gid, errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, sizeof(errstr)) ||
-        sv_kafka_conf_set(conf, "fetch.wait.max.ms", "10", errstr, sizeof(errstr)))
+    if (!(rk = kin_reader_new(ki, errstr, sizeof(errstr))))
         goto fail;
-    rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
-    if (!rk)
-        goto fail;
-    conf = NULL;
     if (!(rqs = calloc((size_t)from->cnt, sizeof(*rqs)))) {
         snprintf(errstr, sizeof(errstr), "out of memory");
         goto fail;
@@ -394,8 +471,87 @@ out:
         rd_kafka_consumer_close(rk);
         rd_kafka_destroy(rk);
     }
-    if (conf)
-        rd_kafka_conf_destroy(conf);
+    rd_kafka_topic_partition_list_destroy(from);
+    return rc;
+}
+
+/*
+ * The changelog: its partitions with the partition numbers of parts, each read from its
+ * beginning to its end, every record handed to the callback as a replay; ki->restored[p] counts
+ * the records of partition p. @returns SV_OK, or SV_ERR_KAFKA (logged; some records may have
+ * been handed over: the caller forgets them and re-reads the input instead).
+ */
+static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_list_t *parts)
+{
+    rd_kafka_topic_partition_list_t *from = rd_kafka_topic_partition_list_new(parts->cnt);
+    rd_kafka_t *rk = NULL;
+    kin_rq_t *rqs = NULL;
+    char errstr[256];
+    sv_err_t rc = SV_ERR_KAFKA;
+
+    memset(ki->restored, 0, sizeof(ki->restored));
+    for (int i = 0; i < parts->cnt; i++)
+        if (!rd_kafka_topic_partition_list_find(from, ki->changelog, parts->elems[i].partition))
+            rd_kafka_topic_partition_list_add(from, ki->changelog, parts->elems[i].partition)
+                ->offset = RD_KAFKA_OFFSET_BEGINNING;
+    if (from->cnt == 0) {
+        rc = SV_OK;
+        goto out;
+    }
+    if (!(rk = kin_reader_new(ki, errstr, sizeof(errstr))))
+        goto fail;
+    if (!(rqs = calloc((size_t)from->cnt, sizeof(*rqs)))) {
+        snprintf(errstr, sizeof(errstr), "out of memory");
+        goto fail;
+    }
+    if (rd_kafka_assign(rk, from)) {
+        snprintf(errstr, sizeof(errstr), "cannot assign the changelog partitions");
+        goto fail;
+    }
+    for (int i = 0; i < from->cnt; i++) {
+        kin_rq_t *rq = &rqs[i];
+        int32_t p = from->elems[i].partition;
+        if (!(rq->q = rd_kafka_queue_get_partition(rk, ki->changelog, p))) {
+            snprintf(errstr, sizeof(errstr), "no queue for %.200s [%d]", ki->changelog, (int)p);
+            goto fail;
+        }
+        rd_kafka_queue_forward(rq->q, NULL);
+        while (!rq->done) {
+            rd_kafka_message_t *m = rd_kafka_consume_queue(rq->q, 1000);
+            if (!m)
+                continue;
+            if (m->err) {
+                /* at its end; on an error (no such topic) this partition counts as holding no
+                 * record, so its input is re-read instead: slower, never wrong */
+                if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+                    snprintf(errstr, sizeof(errstr), "partition %d: %s", (int)p,
+                             rd_kafka_err2name(m->err));
+                    rd_kafka_message_destroy(m);
+                    goto fail;
+                }
+                rq->done = true;
+            } else {
+                ki->cb(m, true, ki->cb_arg);
+                if (p >= 0 && p < KIN_PARTS_MAX)
+                    ki->restored[p]++;
+                ki->restored_total++;
+            }
+            rd_kafka_message_destroy(m);
+        }
+    }
+    rc = SV_OK;
+    goto out;
+fail:
+    LOG_WARN("kin", "changelog_failed", "msg=\"%s\" then=re-read", errstr);
+out:
+    for (int i = 0; rqs && i < from->cnt; i++)
+        if (rqs[i].q)
+            rd_kafka_queue_destroy(rqs[i].q);
+    free(rqs);
+    if (rk) {
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
+    }
     rd_kafka_topic_partition_list_destroy(from);
     return rc;
 }
@@ -421,6 +577,12 @@ static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         } else {
             if (ki->recover_begin)
                 ki->recover_begin(ki->cb_arg, committed);
+            if (ki->changelog[0] && kin_read_changelog(ki, committed) != SV_OK) {
+                /* slower, never wrong: forget what was restored and re-read the input */
+                memset(ki->restored, 0, sizeof(ki->restored));
+                if (ki->recover_begin)
+                    ki->recover_begin(ki->cb_arg, committed);
+            }
             if (kin_replay(ki, committed) != SV_OK) {
                 ki->failed = true;
                 ki->stopping = true;
@@ -429,13 +591,16 @@ static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             }
         }
         rd_kafka_topic_partition_list_destroy(committed);
-        LOG_INFO("kin", "assigned", "partitions=%d replayed=%llu", parts->cnt, ki->replayed);
+        LOG_INFO("kin", "assigned", "partitions=%d replayed=%llu restored=%llu", parts->cnt,
+                 ki->replayed, ki->restored_total);
         if (coop)
             error = rd_kafka_incremental_assign(rk, parts);
         else if ((err = rd_kafka_assign(rk, parts)))
             LOG_ERROR("kin", "assign_failed", "err=%s", rd_kafka_err2name(err));
     } else {
         LOG_INFO("kin", "revoked", "partitions=%d", parts->cnt);
+        if (ki->revoked)
+            ki->revoked(ki->cb_arg, parts);
         if (coop)
             error = rd_kafka_incremental_unassign(rk, parts);
         else
@@ -611,5 +776,7 @@ void kin_free(kin_t *ki)
         rd_kafka_destroy_flags(ki->rk, ki->closed ? RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE : 0);
     if (ki->batch)
         rd_kafka_topic_partition_list_destroy(ki->batch);
+    if (ki->gated)
+        rd_kafka_topic_partition_list_destroy(ki->gated);
     free(ki);
 }

@@ -81,6 +81,37 @@ void kin_set_echo(kin_t *ki, const char *topic, kin_echo_done_cb *done);
  */
 void kin_set_recover(kin_t *ki, kin_echo_done_cb *begin);
 
+/** @brief revoked(arg, parts) is called when partitions are taken away, before they are
+ *         released. Call before the loop runs. @locality main loop */
+void kin_set_revoke(kin_t *ki, kin_echo_done_cb *revoked);
+
+/**
+ * @brief Use a state changelog (at-least-once mode; decision 0015):
+ *        - on every assignment, before anything else is re-read, the changelog's partitions with
+ *          the assigned partition numbers are read from their beginning to their end, each message
+ *          handed to the message callback with replay = true (its topic tells it apart); the
+ *          inputs are then re-read only for assigned partitions whose changelog partition held no
+ *          record (a changelog started late) — never from the beginning otherwise;
+ *        - a completed batch's offsets are not stored: they accumulate until
+ *          kin_gate_take(), and gate(arg) is called after each batch completes, when every
+ *          message consumed so far has been applied and all its outputs acknowledged (the state
+ *          is exactly that of the offsets taken).
+ *        Call before the loop runs. @locality main loop
+ */
+typedef void(kin_gate_cb)(void *arg);
+void kin_set_changelog(kin_t *ki, const char *topic, kin_gate_cb *gate);
+
+/**
+ * @brief The offsets of the batches completed since the last call (caller owns the list; an empty
+ *        list when none). Store them with kin_gate_store() once what covers them is durable.
+ * @locality main loop
+ */
+rd_kafka_topic_partition_list_t *kin_gate_take(kin_t *ki);
+
+/** @brief Store offsets taken by kin_gate_take() (committed by the next auto-commit) and free
+ *         the list. @locality main loop */
+void kin_gate_store(kin_t *ki, rd_kafka_topic_partition_list_t *offsets);
+
 /** @brief One more output of the current batch awaits acknowledgement. @locality main loop */
 void kin_hold(kin_t *ki);
 
@@ -121,6 +152,9 @@ void kin_lag_each(const kin_t *ki, kin_lag_fn *fn, void *arg);
 
 /** @brief Messages re-read to rebuild state so far. */
 unsigned long long kin_replayed(const kin_t *ki);
+
+/** @brief Changelog records read to restore state so far. */
+unsigned long long kin_restored_total(const kin_t *ki);
 
 /** @brief Messages consumed so far. */
 unsigned long long kin_consumed(const kin_t *ki);

@@ -35,6 +35,7 @@
 #include "cache.h"
 #include "cfg.h"
 #include "cands.h"
+#include "clog.h"
 #include "http.h"
 #include "cfg_cli.h"
 #include "kin.h"
@@ -91,6 +92,9 @@ typedef struct eng {
     char signals_topic[ENG_TOPIC_MAX];   /* prefix + signals.v1 */
     char placements_topic[ENG_TOPIC_MAX]; /* prefix + placements.v1 */
     char grades_topic[ENG_TOPIC_MAX];    /* prefix + grades.v1 */
+    char state_topic[ENG_TOPIC_MAX];     /* prefix + state.v1 */
+    eng_clog_t *clog;                    /* the state changelog (engine/clog.h); NULL: off */
+    eng_game_t *touched;                 /* the game the input being applied changed, or NULL */
     eng_bets_t *bets;                    /* the click-to-bet lifecycle (engine/bets.h) */
     eng_state_t *state;                  /* games, context and markets */
     eng_cands_t *cands;                  /* scoring of candidates (engine/cands.h) */
@@ -197,16 +201,21 @@ static void usage(FILE *fp)
 static void eng_on_ack(void *opaque, rd_kafka_resp_err_t err, void *arg)
 {
     eng_t *e = arg;
-    UNUSED(opaque);
+    bool record = opaque && e->clog && eng_clog_owns(e->clog, opaque);
     if (err) {
         /* message.timeout.ms is infinite, so only a permanent error gets here: without the
-         * output the input must not be committed, so stop and let a restart redo it */
-        LOG_ERROR("eng", "output_lost", "err=%s", rd_kafka_err2name(err));
+         * output (or the state record) the input must not be committed, so stop and let a
+         * restart redo it */
+        LOG_ERROR("eng", "output_lost", "err=%s what=%s", rd_kafka_err2name(err),
+                  record ? "state_record" : "output");
         e->rc = 1;
         event_base_loopbreak(e->base);
         return;
     }
-    kin_release(e->kin);
+    if (record)
+        eng_clog_ack(e->clog, opaque, err);
+    else
+        kin_release(e->kin);
 }
 
 /* Produces the encoded value in e->sbuf as one output of the current input. A signal names
@@ -409,6 +418,7 @@ static sv_err_t eng_on_odds(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     if (rc == SV_OK) {
         eng_game_t *g = eng_state_game_at(e->state, mk->game);
         g->part = m->partition; /* what a recovery of the partition forgets (eng_on_recover) */
+        e->touched = g;
         /* the close: the consensus after the last quote before the start (a game not known yet
          * has not started as far as the engine can tell) */
         if (!g || !g->known || (g->status == WIRE_GAME_SCHEDULED && e->in.odds.ts < g->commence_ts)) {
@@ -450,8 +460,11 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     }
     g = NULL;
     rc = eng_state_apply_game(e->state, &e->in.game, &g, err);
-    if (rc == SV_OK) {
+    if (rc == SV_OK && g) {
         g->part = m->partition;
+        e->touched = g;
+    }
+    if (rc == SV_OK) {
         eng_ai_on_game(e->ai, &e->in.game);
         if (g && g->market_cnt > 0) /* the rules re-decide it: it may have started or ended */
             if (eng_signals_touch(e->signals, eng_state_game_market(e->state, g, 0)->game) !=
@@ -486,6 +499,7 @@ static sv_err_t eng_on_context(eng_t *e, const rd_kafka_message_t *m, wire_err_t
         return rc;
     if (g) {
         g->part = m->partition;
+        e->touched = g;
         eng_emit_game(e, g);
     } else if (e->in.context.kind == WIRE_CTX_PLAYER) {
         for (size_t i = 0, n = eng_state_market_cnt(e->state); i < n; i++) {
@@ -614,16 +628,41 @@ static int64_t eng_input_ts(const eng_t *e, wire_type_t t)
  * Without it a partition this engine held before (a rebalance, a session lost in a broker
  * outage) was re-read on top of what it still held: quotes at the same event time were applied
  * twice and the LSTM stepped twice (decision 0014). */
+#define ENG_PART_MASK 1024 /* partition numbers a recovery tells apart */
+
+/* mask[p] = 1 for every partition number p of parts. */
+static void eng_part_mask(const rd_kafka_topic_partition_list_t *parts, uint8_t *mask)
+{
+    memset(mask, 0, ENG_PART_MASK);
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].partition >= 0 && parts->elems[i].partition < ENG_PART_MASK)
+            mask[parts->elems[i].partition] = 1;
+}
+
+/* Partitions are taken away: their games' pending state records are not written by this engine
+ * any more (their next owner writes its own), and the records in flight are waited for, so they
+ * land before the next owner reads the changelog. */
+static void eng_on_revoke(void *arg, const rd_kafka_topic_partition_list_t *parts)
+{
+    eng_t *e = arg;
+    uint8_t mask[ENG_PART_MASK];
+
+    eng_part_mask(parts, mask);
+    if (e->clog)
+        eng_clog_forget(e->clog, mask, sizeof(mask));
+    if (kout_flush(e->kout, 10000) != SV_OK)
+        LOG_WARN("eng", "revoke_flush_timeout", "inflight=%zu", kout_inflight(e->kout));
+}
+
 static void eng_on_recover(void *arg, const rd_kafka_topic_partition_list_t *parts)
 {
     eng_t *e = arg;
-    uint8_t mask[1024];
+    uint8_t mask[ENG_PART_MASK];
     size_t games = 0;
 
-    memset(mask, 0, sizeof(mask));
-    for (int i = 0; i < parts->cnt; i++)
-        if (parts->elems[i].partition >= 0 && parts->elems[i].partition < (int32_t)sizeof(mask))
-            mask[parts->elems[i].partition] = 1;
+    eng_part_mask(parts, mask);
+    if (e->clog)
+        eng_clog_forget(e->clog, mask, sizeof(mask));
     eng_game_t *g;
     for (uint32_t gi = 0; (g = eng_state_game_at(e->state, gi)); gi++) {
         if (g->part < 0 || g->part >= (int32_t)sizeof(mask) || !mask[g->part])
@@ -703,19 +742,44 @@ static void eng_on_said(eng_t *e, const rd_kafka_message_t *m)
     sv_strlcpy(d->model, sig.model, sizeof(d->model));
 }
 
+/* The games restored from the changelog are scored again without emitting anything, so the
+ * signal rules hold their candidates' latest scores as a re-read would have left them, and their
+ * partitions' clocks are where the records were taken. */
+static void eng_on_restored(eng_t *e)
+{
+    size_t cnt;
+    const uint32_t *gis = eng_clog_restored(e->clog, &cnt);
+    eng_clog_stats_t cs;
+
+    e->replaying = true;
+    for (size_t k = 0; k < cnt; k++) {
+        eng_game_t *g = eng_state_game_at(e->state, gis[k]);
+        if (!g)
+            continue;
+        for (size_t i = 0; i < g->market_cnt; i++)
+            eng_emit_scores(e, eng_state_game_market(e->state, g, i));
+        eng_decide(e, g->part, eng_clog_pnow(e->clog, g->part));
+    }
+    e->replaying = false;
+    eng_clog_stats(e->clog, &cs);
+    if (cnt > 0)
+        LOG_INFO("eng", "state_restored", "games=%zu records=%llu invalid=%llu seconds=%.3f", cnt,
+                 cs.records_restored, cs.records_invalid, cs.restore_seconds);
+    eng_clog_restored_clear(e->clog);
+}
+
 /* Recovery ended: what was said (e->said) becomes the rules' reference for the re-read
  * partitions, so the next revisions continue the counts and correct only what differs. */
 static void eng_on_recovered(void *arg, const rd_kafka_topic_partition_list_t *parts)
 {
     eng_t *e = arg;
     static wire_signal_t sig;
-    uint8_t mask[1024];
+    uint8_t mask[ENG_PART_MASK];
     size_t applied = 0, redone = 0;
 
-    memset(mask, 0, sizeof(mask));
-    for (int i = 0; i < parts->cnt; i++)
-        if (parts->elems[i].partition >= 0 && parts->elems[i].partition < (int32_t)sizeof(mask))
-            mask[parts->elems[i].partition] = 1;
+    eng_part_mask(parts, mask);
+    if (e->clog)
+        eng_on_restored(e);
     eng_signals_recover_begin(e->signals, mask, sizeof(mask));
     for (size_t k = 0; k < e->said_cnt; k++) {
         const eng_said_t *d = &e->said[k];
@@ -727,11 +791,21 @@ static void eng_on_recovered(void *arg, const rd_kafka_topic_partition_list_t *p
         if (!mk)
             continue;
         if (d->src_off >= 0) {
-            /* computed from an input at or past the committed offset: consuming resumes there
-             * and says it again, with the same revision number (it is not the reference) */
-            const rd_kafka_topic_partition_t *tp = rd_kafka_topic_partition_list_find(
-                (rd_kafka_topic_partition_list_t *)parts, d->src_topic, d->src_part);
-            if (tp && d->src_off >= (tp->offset < 0 ? 0 : tp->offset)) {
+            /* computed from an input the state does not hold yet (at or past the restored
+             * record's position, else the committed offset): consuming says it again, with the
+             * same revision number (it is not the reference) */
+            bool known = false, before = false;
+            const rd_kafka_topic_partition_t *tp;
+            if (e->clog)
+                before = eng_clog_before(e->clog, d->cand.event_id, d->src_topic, d->src_off,
+                                         &known);
+            if (known && !before) {
+                redone++;
+                continue;
+            }
+            tp = rd_kafka_topic_partition_list_find((rd_kafka_topic_partition_list_t *)parts,
+                                                    d->src_topic, d->src_part);
+            if (!known && tp && d->src_off >= (tp->offset < 0 ? 0 : tp->offset)) {
                 redone++;
                 continue;
             }
@@ -771,23 +845,49 @@ static void eng_on_recovered(void *arg, const rd_kafka_topic_partition_list_t *p
     e->said_cnt = e->said_cap = 0;
 }
 
+/* The event_id of the decoded input of type t, or NULL (a global context record, or not a
+ * state input). */
+static const char *eng_input_event(const eng_t *e, wire_type_t t)
+{
+    switch (t) {
+    case WIRE_ODDS:
+        return e->in.odds.event_id;
+    case WIRE_GAME:
+        return e->in.game.event_id;
+    case WIRE_CONTEXT:
+        return e->in.context.present & WIRE_CTX_HAS_EVENT_ID ? e->in.context.event_id : NULL;
+    default:
+        return NULL;
+    }
+}
+
 static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
 {
     eng_t *e = arg;
     const eng_input_t *in;
     wire_err_t werr;
     sv_err_t rc;
+    int ci; /* the changelog's input index (odds, games, context), or -1 */
 
     if (replay && strcmp(rd_kafka_topic_name(m->rkt), e->signals_topic) == 0)
         return eng_on_said(e, m);
+    if (replay && e->clog && strcmp(rd_kafka_topic_name(m->rkt), e->state_topic) == 0) {
+        eng_game_t *g;
+        return eng_clog_restore(e->clog, m, &g);
+    }
     in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
     SV_ASSERT(in); /* we subscribe to nothing else */
+    ci = in - eng_inputs < ENG_CLOG_INPUTS ? (int)(in - eng_inputs) : -1;
     if (replay) { /* rebuilding state: apply what is valid, emit and count nothing */
         if (m->payload && wire_decode(in->type, m->payload, m->len, &e->in, &werr) == SV_OK) {
             e->replaying = true;
-            in->handler(e, m, &werr);
+            e->touched = NULL;
+            rc = in->handler(e, m, &werr);
             eng_decide(e, m->partition, eng_input_ts(e, in->type));
             e->replaying = false;
+            if (e->clog && eng_clog_applied(e->clog, m, ci, rc == SV_OK ? e->touched : NULL,
+                                            eng_input_ts(e, in->type)) != SV_OK)
+                eng_nomem(e, "changelog");
         }
         return;
     }
@@ -801,10 +901,23 @@ static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
         eng_dead_letter(e, m, &werr);
         return;
     }
+    if (e->clog && ci >= 0) {
+        const char *ev = eng_input_event(e, in->type);
+        if (ev && eng_clog_skip(e->clog, m, ci, ev)) {
+            /* already in the restored state, its outputs acknowledged before it was written */
+            if (eng_clog_applied(e->clog, m, ci, NULL, eng_input_ts(e, in->type)) != SV_OK)
+                eng_nomem(e, "changelog");
+            return;
+        }
+    }
     e->cur = m;
+    e->touched = NULL;
     rc = in->handler(e, m, &werr);
     eng_decide(e, m->partition, eng_input_ts(e, in->type));
     e->cur = NULL;
+    if (e->clog && eng_clog_applied(e->clog, m, ci, rc == SV_OK ? e->touched : NULL,
+                                    eng_input_ts(e, in->type)) != SV_OK)
+        eng_nomem(e, "changelog");
     switch (rc) {
     case SV_OK:
         e->valid_cnt[in->type]++;
@@ -918,6 +1031,13 @@ static void metric(struct evbuffer *b, const char *name, const char *type, const
 
 /* Every ENG_TICK_MS: how late the loop ran this timer (a measure of how long callbacks hold the
  * loop). Monotonic clock; it shapes only this metric, never an output. */
+/* kin's gate: a batch completed (with the changelog on). */
+static void eng_on_gate(void *arg)
+{
+    eng_t *e = arg;
+    eng_clog_gate(e->clog);
+}
+
 static void eng_tick(evutil_socket_t fd, short what, void *arg)
 {
     eng_t *e = arg;
@@ -936,6 +1056,8 @@ static void eng_tick(evutil_socket_t fd, short what, void *arg)
     e->loop_lat[i]++;
     e->loop_lat_sum_s += late_ms / 1e3;
     e->loop_lat_cnt++;
+    if (e->clog)
+        eng_clog_tick(e->clog);
     e->tick_due = now;
     e->tick_due.tv_nsec += ENG_TICK_MS * 1000000L;
     if (e->tick_due.tv_nsec >= 1000000000L) {
@@ -1015,6 +1137,30 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
            (double)e->dlq_cnt);
     metric(b, "savant_replayed_total", "counter", "inputs re-read to rebuild state", NULL,
            (double)kin_replayed(e->kin));
+    if (e->clog) {
+        eng_clog_stats_t cs;
+        eng_clog_stats(e->clog, &cs);
+        metric(b, "savant_state_records_written_total", "counter",
+               "game state records produced to the changelog", NULL, (double)cs.records_written);
+        metric(b, "savant_state_records_acked_total", "counter",
+               "of them acknowledged by the broker", NULL, (double)cs.records_acked);
+        metric(b, "savant_state_bytes_written_total", "counter",
+               "bytes of the state records produced", NULL, (double)cs.bytes_written);
+        metric(b, "savant_state_flushes_total", "counter", "changelog flushes that wrote records",
+               NULL, (double)cs.flushes);
+        metric(b, "savant_state_records_restored_total", "counter",
+               "state records applied on partition assignments", NULL,
+               (double)cs.records_restored);
+        metric(b, "savant_state_records_invalid_total", "counter",
+               "state records that could not be applied (logged)", NULL,
+               (double)cs.records_invalid);
+        metric(b, "savant_state_inputs_skipped_total", "counter",
+               "inputs passed by because a restored record already held them", NULL,
+               (double)cs.skipped);
+        metric(b, "savant_state_restore_seconds", "gauge",
+               "time the last restore took to read and apply its records", NULL,
+               cs.restore_seconds);
+    }
     metric(b, "savant_scores_total", "counter", "score events emitted", NULL, (double)e->score_cnt);
     metric(b, "savant_signal_revisions_total", "counter", "signal revisions emitted", NULL,
            (double)e->signal_cnt);
@@ -1368,6 +1514,7 @@ int main(int argc, char **argv)
     snprintf(e.dlq_topic, sizeof(e.dlq_topic), "%sdlq.v1", e.cfg.kafka_topic_prefix);
     snprintf(e.scores_topic, sizeof(e.scores_topic), "%sscores.v1", e.cfg.kafka_topic_prefix);
     snprintf(e.signals_topic, sizeof(e.signals_topic), "%ssignals.v1", e.cfg.kafka_topic_prefix);
+    snprintf(e.state_topic, sizeof(e.state_topic), "%sstate.v1", e.cfg.kafka_topic_prefix);
     snprintf(e.placements_topic, sizeof(e.placements_topic), "%splacements.v1",
              e.cfg.kafka_topic_prefix);
     snprintf(e.grades_topic, sizeof(e.grades_topic), "%sgrades.v1", e.cfg.kafka_topic_prefix);
@@ -1441,6 +1588,18 @@ int main(int argc, char **argv)
     }
     kin_set_echo(e.kin, e.signals_topic, eng_on_recovered);
     kin_set_recover(e.kin, eng_on_recover);
+    kin_set_revoke(e.kin, eng_on_revoke);
+    if (e.cfg.state_changelog && !e.cfg.kafka_exactly_once) {
+        /* exactly-once keeps rebuilding by re-reading (decision 0015) */
+        const char *const cin[ENG_CLOG_INPUTS] = {topicv[0], topicv[1], topicv[2]};
+        if (!(e.clog = eng_clog_new(e.state, e.ai, e.kin, e.kout, e.state_topic, cin,
+                                    e.cfg.state_flush_ms))) {
+            fprintf(stderr, "savant-engine: out of memory creating the state changelog\n");
+            e.rc = 1;
+            goto out;
+        }
+        kin_set_changelog(e.kin, e.state_topic, eng_on_gate);
+    }
     if (eng_outputs_start(&e) != 0 || eng_store_start_all(&e) != 0) {
         e.rc = 1;
         goto out;
@@ -1468,16 +1627,24 @@ int main(int argc, char **argv)
 
     event_base_dispatch(e.base);
 
+    /* the changelog's last records: once acknowledged (kout_flush serves the reports) they
+     * store the last offsets, which kin_close commits, so a restart redoes nothing */
+    if (e.clog && kin_idle(e.kin) && !kin_failed(e.kin) && e.rc == 0) {
+        eng_clog_flush_now(e.clog);
+        if (kout_flush(e.kout, 1000) != SV_OK)
+            LOG_WARN("eng", "state_flush_timeout", "inflight=%zu", kout_inflight(e.kout));
+    }
     /* ENG_SHUTDOWN_S + about 3 s in all, even with the brokers gone (kout_free purges) */
     if (kin_close(e.kin, 1500) != SV_OK)
         e.rc = 1;
     if (kout_flush(e.kout, 500) != SV_OK)
         e.rc = 1;
     LOG_INFO("eng", "stopped", "consumed=%llu dead_letters=%llu odds=%llu games=%llu "
-             "context=%llu clicks=%llu stale=%llu scores=%llu signals=%llu replayed=%llu",
+             "context=%llu clicks=%llu stale=%llu scores=%llu signals=%llu replayed=%llu "
+             "restored=%llu",
              kin_consumed(e.kin), e.dlq_cnt, e.valid_cnt[WIRE_ODDS], e.valid_cnt[WIRE_GAME],
              e.valid_cnt[WIRE_CONTEXT], e.valid_cnt[WIRE_CLICK], e.stale_cnt, e.score_cnt,
-             e.signal_cnt, kin_replayed(e.kin));
+             e.signal_cnt, kin_replayed(e.kin), kin_restored_total(e.kin));
 out:
     if (e.sigint)
         event_free(e.sigint);
@@ -1499,6 +1666,7 @@ out:
     eng_cache_free(e.cache);
     kin_free(e.kin);
     kout_free(e.kout);
+    eng_clog_free(e.clog); /* after kout_free: no delivery report can reach it any more */
     event_base_free(e.base);
     eng_pub_free(e.pub);
     eng_signals_free(e.signals);

@@ -381,6 +381,7 @@ static sv_err_t game_get(eng_state_t *st, const char *event_id, uint32_t *ix)
         return SV_ERR_NOMEM;
     sv_strlcpy(g->event_id, event_id, sizeof(g->event_id));
     g->part = -1;
+    g->idx = (uint32_t)st->game_cnt;
     if (eng_htab_insert(&st->game_ix, eng_htab_hash_str(0, event_id),
                         (uint32_t)st->game_cnt) != SV_OK) {
         free(g);

@@ -209,6 +209,7 @@ typedef struct eng_game {
     size_t market_cnt, market_cap;   /* entries, allocated */
     int32_t part;                    /* the input partition its events arrive on, -1 none yet:
                                       * the engine's (the state only sets -1 at creation) */
+    uint32_t idx;                    /* its index in the state (eng_state_game_at) */
 } eng_game_t;
 
 /* A player profile (context kind player), global. */

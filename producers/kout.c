@@ -140,6 +140,30 @@ sv_err_t kout_produce(kout_t *ko, const char *topic, const void *key, size_t key
     return SV_OK;
 }
 
+sv_err_t kout_produce_part(kout_t *ko, const char *topic, int32_t partition, const void *key,
+                           size_t key_len, const void *value, size_t len, int64_t ts, void *opaque)
+{
+    rd_kafka_resp_err_t err;
+
+    for (;;) {
+        err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE((void *)value, len),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
+                                RD_KAFKA_V_END);
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
+            break;
+        rd_kafka_poll(ko->rk, 10); /* back-pressure, as kout_produce() */
+    }
+    if (err) {
+        LOG_ERROR("kout", "produce_failed", "topic=%s partition=%d err=%s", topic, (int)partition,
+                  rd_kafka_err2name(err));
+        return SV_ERR_KAFKA;
+    }
+    ko->inflight++;
+    return SV_OK;
+}
+
 size_t kout_inflight(const kout_t *ko)
 {
     return ko->inflight;

@@ -51,6 +51,13 @@ kout_t *kout_new(struct event_base *base, const cfg_t *cfg, kout_ack_cb *ack, vo
 sv_err_t kout_produce(kout_t *ko, const char *topic, const void *key, size_t key_len,
                       const void *value, size_t len, int64_t ts, const char *src, void *opaque);
 
+/**
+ * @brief Like kout_produce(), to partition `partition` of topic (not by the key's hash): the state
+ *        changelog, whose partition p holds the games of input partition p. No header.
+ */
+sv_err_t kout_produce_part(kout_t *ko, const char *topic, int32_t partition, const void *key,
+                           size_t key_len, const void *value, size_t len, int64_t ts, void *opaque);
+
 /* The header naming the input an output was computed from: "TOPIC/PARTITION/OFFSET". */
 #define KOUT_SRC_HEADER "savant-src"
 

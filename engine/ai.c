@@ -12,6 +12,7 @@
 #include "ml/elo.h"
 #include "ml/features.h"
 #include "ml/lstm.h"
+#include "sv_util.h"
 
 /* One candidate slot's model state. */
 typedef struct ai_slot {
@@ -164,4 +165,56 @@ void eng_ai_model_path(const char *cfg_path, char *out, size_t size)
     w = snprintf(out, size, "%s/%s", exe, cfg_path);
     if (w < 0 || (size_t)w >= size || access(out, R_OK) != 0)
         snprintf(out, size, "%s", cfg_path); /* report the configured path */
+}
+
+int eng_ai_n_hid(const eng_ai_t *ai)
+{
+    return ai->model ? ai->model->n_hid : 0;
+}
+
+eng_elo_t *eng_ai_elo(const eng_ai_t *ai)
+{
+    return ai->elo;
+}
+
+bool eng_ai_slot_get(const eng_ai_t *ai, const eng_market_t *mk, size_t i,
+                     eng_ai_slot_state_t *s)
+{
+    size_t slot = (size_t)mk->idx * ENG_OUTCOMES_MAX + i;
+    const ai_slot_t *a;
+
+    SV_ASSERT(i < ENG_OUTCOMES_MAX);
+    memset(s, 0, sizeof(*s));
+    if (slot >= ai->slots_cap)
+        return false;
+    a = &ai->slots[slot];
+    if (!a->has && !a->prev.set)
+        return false;
+    memcpy(s->h, a->st.h, sizeof(s->h));
+    memcpy(s->c, a->st.c, sizeof(s->c));
+    s->prev_p_fair = a->prev.p_fair;
+    s->prev_line = a->prev.line;
+    s->prev_set = a->prev.set;
+    s->p = a->p;
+    s->has = a->has;
+    return true;
+}
+
+sv_err_t eng_ai_slot_set(eng_ai_t *ai, const eng_market_t *mk, size_t i,
+                         const eng_ai_slot_state_t *s)
+{
+    ai_slot_t *a;
+
+    SV_ASSERT(i < ENG_OUTCOMES_MAX);
+    if (!(a = ai_slot(ai, mk, i)))
+        return SV_ERR_NOMEM;
+    memset(a, 0, sizeof(*a));
+    memcpy(a->st.h, s->h, sizeof(a->st.h));
+    memcpy(a->st.c, s->c, sizeof(a->st.c));
+    a->prev.p_fair = s->prev_p_fair;
+    a->prev.line = s->prev_line;
+    a->prev.set = s->prev_set;
+    a->p = s->p;
+    a->has = s->has;
+    return SV_OK;
 }

@@ -22,6 +22,8 @@
 #include <stdint.h>
 
 #include "market.h"
+#include "ml/elo.h"
+#include "ml/lstm.h"
 #include "wire.h"
 
 typedef struct eng_ai eng_ai_t;
@@ -69,6 +71,38 @@ void eng_ai_reset_market(eng_ai_t *ai, const eng_market_t *mk);
  * @returns true when the model has stepped it at least once
  */
 bool eng_ai_p_model(const eng_ai_t *ai, const eng_market_t *mk, size_t i, double *p_model);
+
+/* The model state of one candidate slot, as a state record holds it (engine/snap.c). */
+typedef struct eng_ai_slot_state {
+    float h[ENG_LSTM_HID_MAX]; /* LSTM hidden state (the model's n_hid entries used) */
+    float c[ENG_LSTM_HID_MAX]; /* LSTM cell state */
+    double prev_p_fair;        /* the change features' previous step: p_fair */
+    double prev_line;          /* … and line */
+    bool prev_set;             /* a previous step exists */
+    float p;                   /* latest p_model */
+    bool has;                  /* stepped at least once */
+} eng_ai_slot_state_t;
+
+/** @brief The model's hidden units, 0 without a model. */
+int eng_ai_n_hid(const eng_ai_t *ai);
+
+/** @brief The Elo ratings the AI engine keeps (borrowed, valid until eng_ai_free()). */
+eng_elo_t *eng_ai_elo(const eng_ai_t *ai);
+
+/**
+ * @brief Candidate slot i < ENG_OUTCOMES_MAX of mk's model state into s.
+ * @returns false (s zeroed) when the slot holds nothing (never stepped, or reset).
+ * @locality owner thread
+ */
+bool eng_ai_slot_get(const eng_ai_t *ai, const eng_market_t *mk, size_t i,
+                     eng_ai_slot_state_t *s);
+
+/**
+ * @brief Set candidate slot i < ENG_OUTCOMES_MAX of mk's model state to s (restoring a state
+ *        record). @returns SV_OK or SV_ERR_NOMEM. @locality owner thread
+ */
+sv_err_t eng_ai_slot_set(eng_ai_t *ai, const eng_market_t *mk, size_t i,
+                         const eng_ai_slot_state_t *s);
 
 /** @brief The AI score 0..10 of p_model against the consensus p_fair (docs/ai.md). */
 double eng_ai_score(double p_model, double p_fair);

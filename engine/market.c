@@ -339,6 +339,12 @@ static void market_reset(eng_market_t *mk)
     mk->close_set = false;
 }
 
+void eng_state_reset_market(eng_state_t *st, eng_market_t *mk)
+{
+    (void)st;
+    market_reset(mk);
+}
+
 void eng_state_reset_game(eng_state_t *st, eng_game_t *g)
 {
     uint32_t gix = game_find_ix(st, g->event_id);
@@ -414,6 +420,42 @@ static void book_rank_update(eng_state_t *st)
             r += strcmp(st->books[j], st->books[i]) < 0;
         st->book_rank[i] = r;
     }
+}
+
+/* Add book (absent from the table, which has room) with hash h; its index into *ix. */
+static sv_err_t book_add(eng_state_t *st, const char *book, uint64_t h, uint32_t *ix)
+{
+    size_t cap = st->book_cap;
+    uint16_t *rank;
+    if (grow(&st->books, &cap, st->book_cnt, sizeof(*st->books)) != SV_OK)
+        return SV_ERR_NOMEM;
+    if (!(rank = realloc(st->book_rank, cap * sizeof(*rank))))
+        return SV_ERR_NOMEM;
+    st->book_rank = rank;
+    st->book_cap = cap;
+    if (eng_htab_insert(&st->book_ix, h, (uint32_t)st->book_cnt) != SV_OK)
+        return SV_ERR_NOMEM;
+    memset(st->books[st->book_cnt], 0, sizeof(st->books[0])); /* zero-padded, see score */
+    sv_strlcpy(st->books[st->book_cnt], book, sizeof(st->books[0]));
+    *ix = (uint32_t)st->book_cnt++;
+    book_rank_update(st);
+    return SV_OK;
+}
+
+int32_t eng_state_book_find(const eng_state_t *st, const char *book)
+{
+    uint32_t v = book_find(st, book, eng_htab_hash_str(0, book));
+    return v == ENG_HTAB_NONE ? -1 : (int32_t)v;
+}
+
+size_t eng_state_book_room(const eng_state_t *st)
+{
+    return st->book_cnt >= UINT16_MAX ? 0 : UINT16_MAX - st->book_cnt;
+}
+
+const eng_market_conf_t *eng_state_conf(const eng_state_t *st)
+{
+    return &st->conf;
 }
 
 const char *eng_state_book_name(const eng_state_t *st, uint16_t b)
@@ -822,15 +864,16 @@ const eng_hist_t *eng_market_history(const eng_state_t *st, const eng_market_t *
     return &mk->hist[(mk->hist_head + size - mk->hist_cnt + (uint32_t)i) % size];
 }
 
-static sv_err_t market_create(eng_state_t *st, const wire_odds_t *o, uint64_t h,
-                              eng_market_t **out)
+/* A new market of key event_id|market|player (player NULL: not a prop) with hash h. */
+static sv_err_t market_create(eng_state_t *st, const char *event_id, const char *market,
+                              const char *player, uint64_t h, eng_market_t **out)
 {
     size_t sz = (sizeof(eng_market_t) + 63) & ~(size_t)63;
     eng_market_t *mk = NULL;
     uint32_t gix;
     eng_game_t *g;
 
-    if (game_get(st, o->event_id, &gix) != SV_OK)
+    if (game_get(st, event_id, &gix) != SV_OK)
         return SV_ERR_NOMEM;
     g = st->games[gix];
     if (grow(&st->markets, &st->market_cap, st->market_cnt, sizeof(*st->markets)) != SV_OK ||
@@ -841,13 +884,13 @@ static sv_err_t market_create(eng_state_t *st, const wire_odds_t *o, uint64_t h,
     memset(mk, 0, sz);
     if (!(mk->hist = calloc((size_t)st->conf.history_size, sizeof(*mk->hist))))
         goto nomem;
-    mk->event_id_len = (uint8_t)sv_strlcpy(mk->event_id, o->event_id, sizeof(mk->event_id));
-    mk->market_len = (uint8_t)sv_strlcpy(mk->market, o->market, sizeof(mk->market));
-    if (o->present & WIRE_ODDS_HAS_PLAYER) {
-        mk->player_len = (uint8_t)sv_strlcpy(mk->player, o->player, sizeof(mk->player));
+    mk->event_id_len = (uint8_t)sv_strlcpy(mk->event_id, event_id, sizeof(mk->event_id));
+    mk->market_len = (uint8_t)sv_strlcpy(mk->market, market, sizeof(mk->market));
+    if (player) {
+        mk->player_len = (uint8_t)sv_strlcpy(mk->player, player, sizeof(mk->player));
         mk->has_player = true;
     }
-    mk->mirrored = strstr(o->market, "spread") != NULL;
+    mk->mirrored = strstr(market, "spread") != NULL;
     mk->quotes = mk->quote_inline;
     mk->quote_cap = ENG_QUOTES_INLINE;
     mk->idx = (uint32_t)st->market_cnt;
@@ -1015,22 +1058,12 @@ sv_err_t eng_state_apply_odds(eng_state_t *st, const wire_odds_t *o, eng_market_
     if (book == ENG_HTAB_NONE) {
         if (st->book_cnt >= UINT16_MAX)
             return fail(err, SV_ERR_NOMEM, "book", "too many books");
-        size_t cap = st->book_cap;
-        uint16_t *rank;
-        if (grow(&st->books, &cap, st->book_cnt, sizeof(*st->books)) != SV_OK)
-            return SV_ERR_NOMEM;
-        if (!(rank = realloc(st->book_rank, cap * sizeof(*rank))))
-            return SV_ERR_NOMEM;
-        st->book_rank = rank;
-        st->book_cap = cap;
-        if (eng_htab_insert(&st->book_ix, bh, (uint32_t)st->book_cnt) != SV_OK)
-            return SV_ERR_NOMEM;
-        memset(st->books[st->book_cnt], 0, sizeof(st->books[0])); /* zero-padded, see score */
-        sv_strlcpy(st->books[st->book_cnt], o->book, sizeof(st->books[0]));
-        book = (uint32_t)st->book_cnt++;
-        book_rank_update(st);
+        if ((rc = book_add(st, o->book, bh, &book)) != SV_OK)
+            return rc;
     }
-    if (!mk && (rc = market_create(st, o, h, &mk)) != SV_OK)
+    if (!mk && (rc = market_create(st, o->event_id, o->market,
+                                   (o->present & WIRE_ODDS_HAS_PLAYER) ? o->player : NULL, h,
+                                   &mk)) != SV_OK)
         return rc;
     if (!bq) {
         size_t cap = mk->quote_cap;
@@ -1386,4 +1419,134 @@ out:
         *touched = g;
     }
     return rc;
+}
+
+/* ---- restore (engine/snap.c) -------------------------------------------------------------- */
+
+/* Copy n entries of sz bytes from src into *arr (capacity *cap), growing it; *cnt = n. */
+static sv_err_t copy_arr(void *arrp, size_t *cnt, size_t *cap, const void *src, size_t n,
+                         size_t sz)
+{
+    void **arr = arrp;
+    if (n > *cap) {
+        void *p = realloc(*arr, n * sz);
+        if (!p)
+            return SV_ERR_NOMEM;
+        *arr = p;
+        *cap = n;
+    }
+    if (n)
+        memcpy(*arr, src, n * sz);
+    *cnt = n;
+    return SV_OK;
+}
+
+sv_err_t eng_state_restore_game(eng_state_t *st, const eng_game_t *in, eng_game_t **out)
+{
+    uint32_t gix;
+    eng_game_t *g;
+
+    if (game_get(st, in->event_id, &gix) != SV_OK)
+        return SV_ERR_NOMEM;
+    g = st->games[gix];
+    /* both arrays first: an error leaves the game as it was */
+    if (in->splits_cnt > g->splits_cap) {
+        eng_splits_t *p = realloc(g->splits, in->splits_cnt * sizeof(*p));
+        if (!p)
+            return SV_ERR_NOMEM;
+        g->splits = p;
+        g->splits_cap = in->splits_cnt;
+    }
+    if (in->injury_cnt > g->injury_cap) {
+        eng_injury_t *p = realloc(g->injuries, in->injury_cnt * sizeof(*p));
+        if (!p)
+            return SV_ERR_NOMEM;
+        g->injuries = p;
+        g->injury_cap = in->injury_cnt;
+    }
+    (void)copy_arr(&g->splits, &g->splits_cnt, &g->splits_cap, in->splits, in->splits_cnt,
+                   sizeof(*g->splits));
+    (void)copy_arr(&g->injuries, &g->injury_cnt, &g->injury_cap, in->injuries, in->injury_cnt,
+                   sizeof(*g->injuries));
+    g->known = in->known;
+    st->game_known[gix] = in->known;
+    g->ts = in->ts;
+    memcpy(g->sport, in->sport, sizeof(g->sport));
+    memcpy(g->league, in->league, sizeof(g->league));
+    memcpy(g->home, in->home, sizeof(g->home));
+    memcpy(g->away, in->away, sizeof(g->away));
+    g->commence_ts = in->commence_ts;
+    g->status = in->status;
+    g->period = in->period;
+    g->clock_s = in->clock_s;
+    g->home_score = in->home_score;
+    g->away_score = in->away_score;
+    g->present = in->present;
+    g->officials = in->officials;
+    g->weather = in->weather;
+    *out = g;
+    return SV_OK;
+}
+
+sv_err_t eng_state_restore_market(eng_state_t *st, eng_game_t *g, const eng_market_in_t *in,
+                                  eng_market_t **out)
+{
+    const char *player = in->has_player ? in->player : NULL;
+    uint64_t h = market_hash(g->event_id, in->market, player);
+    uint32_t books[ENG_BOOKS_MAX];
+    uint32_t size = (uint32_t)st->conf.history_size;
+    size_t hist_from = in->hist_cnt > size ? in->hist_cnt - size : 0;
+    eng_market_t *mk = market_find(st, h, g->event_id, in->market, player ? player : "");
+    sv_err_t rc;
+
+    SV_ASSERT(in->quote_cnt <= ENG_BOOKS_MAX && in->name_cnt <= ENG_OUTCOMES_MAX);
+    if (!mk && (rc = market_create(st, g->event_id, in->market, player, h, &mk)) != SV_OK)
+        return rc;
+    if (in->quote_cnt > mk->quote_cap) {
+        size_t cap = in->quote_cnt;
+        eng_quote_t *nq = aligned_alloc(64, cap * sizeof(*nq));
+        if (!nq)
+            return SV_ERR_NOMEM;
+        if (mk->quotes != mk->quote_inline)
+            free(mk->quotes);
+        mk->quotes = nq;
+        mk->quote_cap = (uint8_t)cap;
+        mk->quote_cnt = 0; /* the old quotes are gone: an error below leaves no quote held */
+    }
+    for (size_t i = 0; i < in->quote_cnt; i++) {
+        uint64_t bh = eng_htab_hash_str(0, in->books[i]);
+        books[i] = book_find(st, in->books[i], bh);
+        if (books[i] == ENG_HTAB_NONE) {
+            SV_ASSERT(st->book_cnt < UINT16_MAX);
+            if ((rc = book_add(st, in->books[i], bh, &books[i])) != SV_OK)
+                return rc;
+        }
+    }
+
+    /* Everything allocated: overwrite. */
+    mk->name_cnt = 0;
+    memset(mk->name_buf, 0, sizeof(mk->name_buf));
+    memset(mk->names, 0, sizeof(mk->names));
+    memset(mk->name_len, 0, sizeof(mk->name_len));
+    for (uint8_t i = 0; i < in->name_cnt; i++)
+        name_add(mk, in->names[i]);
+    mk->names_ok[0] = in->names_ok[0];
+    mk->names_ok[1] = in->names_ok[1];
+    mk->ts = in->ts;
+    mk->updates = in->updates;
+    for (size_t i = 0; i < in->quote_cnt; i++) {
+        mk->quotes[i] = in->quotes[i];
+        mk->quotes[i].book = (uint16_t)books[i];
+    }
+    mk->quote_cnt = in->quote_cnt;
+    mk->hist_cnt = (uint32_t)(in->hist_cnt - hist_from);
+    for (uint32_t i = 0; i < mk->hist_cnt; i++)
+        mk->hist[i] = in->hist[hist_from + i];
+    mk->hist_head = mk->hist_cnt == size ? 0 : mk->hist_cnt;
+    memcpy(mk->close_p, in->close_p, sizeof(mk->close_p));
+    mk->close_set = in->close_set;
+    memset(mk->cands, 0, sizeof(mk->cands));
+    market_derive(st, mk);
+    *out = mk;
+    return SV_OK;
 }

@@ -330,6 +330,67 @@ eng_market_t *eng_state_game_market(const eng_state_t *st, const eng_game_t *g, 
  */
 void eng_state_reset_game(eng_state_t *st, eng_game_t *g);
 
+/* A market's stored contents as eng_state_restore_market() takes them (engine/snap.c decodes a
+ * state record into these): what inputs set, none of the derived fields. */
+typedef struct eng_market_in {
+    eng_quote_t quotes[ENG_BOOKS_MAX];   /* per book, in order of first quote; .book ignored */
+    char books[ENG_BOOKS_MAX][WIRE_ID_MAX + 1]; /* the book id of each quote */
+    char market[WIRE_TOKEN_MAX + 1];     /* key: market token */
+    char player[WIRE_NAME_MAX + 1];      /* key: the player of a prop ("" otherwise) */
+    char names[ENG_OUTCOMES_MAX][WIRE_NAME_MAX + 1]; /* outcome names in order; [0] reference */
+    bool has_player;                     /* a prop market */
+    uint8_t name_cnt;                    /* entries in names */
+    uint8_t quote_cnt;                   /* entries in quotes and books */
+    uint8_t names_ok[2];                 /* eng_market_t.names_ok */
+    int64_t ts;                          /* latest event time applied */
+    uint64_t updates;                    /* quotes applied */
+    const eng_hist_t *hist;              /* line history, oldest first (borrowed) */
+    size_t hist_cnt;                     /* entries in hist */
+    double close_p[ENG_OUTCOMES_MAX];    /* the close, when close_set */
+    bool close_set;                      /* the close is set */
+} eng_market_in_t;
+
+/**
+ * @brief Create or overwrite game in->event_id with the fields inputs set (known, ts, sport,
+ *        league, home, away, commence_ts, status, period, clock_s, scores, present, splits,
+ *        injuries, officials, weather); its markets and part are left alone. For restoring a
+ *        state record (engine/snap.c); the caller validated in.
+ * @param in borrowed (in->splits and in->injuries are copied; markets and part are not read)
+ * @param g  out: the game
+ * @returns SV_OK or SV_ERR_NOMEM (then the game may exist as a placeholder, unchanged otherwise).
+ * @locality owner thread
+ */
+sv_err_t eng_state_restore_game(eng_state_t *st, const eng_game_t *in, eng_game_t **g);
+
+/**
+ * @brief Create or overwrite market g->event_id|in->market|in->player of game g with in's
+ *        contents (names, quotes with their books interned, history, close) and recompute its
+ *        derived fields with the code an odds event runs, so it equals the market in was taken
+ *        from. The caller validated in (names, counts against conf.max_books and the book
+ *        table's room: eng_state_book_room()).
+ * @param in borrowed
+ * @param mk out: the market
+ * @returns SV_OK or SV_ERR_NOMEM (then the market is unchanged, or new and empty).
+ * @locality owner thread
+ */
+sv_err_t eng_state_restore_market(eng_state_t *st, eng_game_t *g, const eng_market_in_t *in,
+                                  eng_market_t **mk);
+
+/**
+ * @brief Reset one market as eng_state_reset_game() resets each of its game's: no quote, no
+ *        history, no candidates, no close; key, index and names stay. @locality owner thread
+ */
+void eng_state_reset_market(eng_state_t *st, eng_market_t *mk);
+
+/** @brief The index of book id book in the book table, or -1 when it has none. */
+int32_t eng_state_book_find(const eng_state_t *st, const char *book);
+
+/** @brief How many more books the book table can take (indices are 16-bit). */
+size_t eng_state_book_room(const eng_state_t *st);
+
+/** @brief The state's configuration (as given to eng_state_new()). */
+const eng_market_conf_t *eng_state_conf(const eng_state_t *st);
+
 /** @brief The profile of a player, or NULL. */
 const eng_player_t *eng_state_player(const eng_state_t *st, const char *player);
 

@@ -336,3 +336,55 @@ size_t eng_elo_games_cnt(const eng_elo_t *elo)
 {
     return elo->game_cnt;
 }
+
+bool eng_elo_team_get(const eng_elo_t *elo, const char *sport, const char *team, double *rating,
+                      uint32_t *games)
+{
+    uint32_t v = elo_team_find(elo, sport, team, eng_htab_hash_str3(sport, team, ""));
+    if (v == ENG_HTAB_NONE) {
+        *rating = ENG_ELO_START;
+        *games = 0;
+        return false;
+    }
+    *rating = elo->teams[v].rating;
+    *games = elo->teams[v].games;
+    return true;
+}
+
+sv_err_t eng_elo_team_set(eng_elo_t *elo, const char *sport, const char *team, double rating,
+                          uint32_t games)
+{
+    uint32_t v = elo_team_get(elo, sport, team);
+    if (v == ENG_HTAB_NONE)
+        return SV_ERR_NOMEM;
+    elo->teams[v].rating = rating;
+    elo->teams[v].games = games;
+    return SV_OK;
+}
+
+bool eng_elo_applied(const eng_elo_t *elo, const char *event_id)
+{
+    return elo_game_seen(elo, event_id, eng_htab_hash_str(0, event_id));
+}
+
+sv_err_t eng_elo_mark_applied(eng_elo_t *elo, const char *event_id)
+{
+    uint64_t gh;
+    if (!*event_id || strlen(event_id) > WIRE_ID_MAX)
+        return SV_ERR_INVALID;
+    gh = eng_htab_hash_str(0, event_id);
+    if (elo_game_seen(elo, event_id, gh))
+        return SV_ERR_EXISTS;
+    if (elo->game_cnt == elo->game_cap) {
+        size_t cap = elo->game_cap ? elo->game_cap * 2 : 64;
+        elo_game_t *p = realloc(elo->games, cap * sizeof(*p));
+        if (!p)
+            return SV_ERR_NOMEM;
+        elo->games = p;
+        elo->game_cap = cap;
+    }
+    if (eng_htab_insert(&elo->game_ix, gh, (uint32_t)elo->game_cnt) != SV_OK)
+        return SV_ERR_NOMEM;
+    sv_strlcpy(elo->games[elo->game_cnt++].event_id, event_id, sizeof(elo->games[0].event_id));
+    return SV_OK;
+}

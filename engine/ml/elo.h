@@ -118,4 +118,30 @@ const eng_elo_team_t *eng_elo_team_at(const eng_elo_t *elo, size_t i);
 /** @brief Results applied (distinct event_ids). */
 size_t eng_elo_games_cnt(const eng_elo_t *elo);
 
+/**
+ * @brief The rating and results applied of team in sport.
+ * @returns false (rating ENG_ELO_START, games 0) when the team was never rated. No allocation.
+ */
+bool eng_elo_team_get(const eng_elo_t *elo, const char *sport, const char *team, double *rating,
+                      uint32_t *games);
+
+/**
+ * @brief Set team's rating and results applied in sport (adding the team when new): restoring a
+ *        state record (engine/snap.c), which only raises games.
+ * @returns SV_OK or SV_ERR_NOMEM (nothing changed). @locality owner thread
+ */
+sv_err_t eng_elo_team_set(eng_elo_t *elo, const char *sport, const char *team, double rating,
+                          uint32_t games);
+
+/** @brief Whether the final result of event_id was applied. No allocation. */
+bool eng_elo_applied(const eng_elo_t *elo, const char *event_id);
+
+/**
+ * @brief Mark event_id's result applied without moving any rating (its effect came with the
+ *        ratings of a state record), so a repeated final is ignored.
+ * @returns SV_OK; SV_ERR_EXISTS (already applied); SV_ERR_INVALID (event_id empty or longer than
+ *          WIRE_ID_MAX); SV_ERR_NOMEM. @locality owner thread
+ */
+sv_err_t eng_elo_mark_applied(eng_elo_t *elo, const char *event_id);
+
 #endif

@@ -508,14 +508,19 @@ static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_lis
         snprintf(errstr, sizeof(errstr), "cannot assign the changelog partitions");
         goto fail;
     }
+    /* every partition's own queue first: a partition's end (or records) reported before its
+     * queue exists would go to the consumer's queue, never read here */
     for (int i = 0; i < from->cnt; i++) {
-        kin_rq_t *rq = &rqs[i];
         int32_t p = from->elems[i].partition;
-        if (!(rq->q = rd_kafka_queue_get_partition(rk, ki->changelog, p))) {
+        if (!(rqs[i].q = rd_kafka_queue_get_partition(rk, ki->changelog, p))) {
             snprintf(errstr, sizeof(errstr), "no queue for %.200s [%d]", ki->changelog, (int)p);
             goto fail;
         }
-        rd_kafka_queue_forward(rq->q, NULL);
+        rd_kafka_queue_forward(rqs[i].q, NULL);
+    }
+    for (int i = 0; i < from->cnt; i++) {
+        kin_rq_t *rq = &rqs[i];
+        int32_t p = from->elems[i].partition;
         while (!rq->done) {
             rd_kafka_message_t *m = rd_kafka_consume_queue(rq->q, 1000);
             if (!m)

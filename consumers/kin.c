@@ -606,6 +606,11 @@ static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         LOG_INFO("kin", "revoked", "partitions=%d", parts->cnt);
         if (ki->revoked)
             ki->revoked(ki->cb_arg, parts);
+        /* offsets held back for a changelog flush that will not come for these partitions:
+         * their next owner (maybe this engine again) starts from the committed ones */
+        for (int i = 0; ki->gated && i < parts->cnt; i++)
+            rd_kafka_topic_partition_list_del(ki->gated, parts->elems[i].topic,
+                                              parts->elems[i].partition);
         if (coop)
             error = rd_kafka_incremental_unassign(rk, parts);
         else

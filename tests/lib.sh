@@ -20,7 +20,7 @@ _cleanup() {
     for p in "${_bg_pids[@]}"; do wait "$p" 2>/dev/null || true; done
     [ -z "${_TPG_ON:-}" ] || _pg_ctl -m immediate stop >/dev/null 2>&1 || true
     [ -z "${_TDB:-}" ] || psql "$SAVANT_PG_DSN" -qAtc "drop database if exists $_TDB with (force)" >/dev/null 2>&1 || true
-    rm -rf "$TMP"
+    [ -n "${SAVANT_TEST_KEEP:-}" ] && echo "kept $TMP" >&2 || rm -rf "$TMP"
 }
 trap _cleanup EXIT
 

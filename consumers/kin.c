@@ -285,6 +285,11 @@ rd_kafka_topic_partition_list_t *kin_gate_take(kin_t *ki)
     return t;
 }
 
+int kin_gate_held(const kin_t *ki)
+{
+    return ki->gated ? ki->gated->cnt : 0;
+}
+
 void kin_gate_store(kin_t *ki, rd_kafka_topic_partition_list_t *offsets)
 {
     if (offsets->cnt > 0) {
@@ -369,6 +374,51 @@ static rd_kafka_t *kin_reader_new(kin_t *ki, char *errstr, size_t errstr_size)
     return rk;
 }
 
+/* Opens a reader of from (its partitions assigned, each served from its own queue, created
+ * before any fetch can report on it: an end reported earlier would go to the consumer's queue,
+ * never read): *rkp, and *rqsp with from->cnt entries. Close with kin_reader_close(), also on
+ * an error (then errstr says what). */
+static sv_err_t kin_reader_open(kin_t *ki, const rd_kafka_topic_partition_list_t *from,
+                                rd_kafka_t **rkp, kin_rq_t **rqsp, char *errstr,
+                                size_t errstr_size)
+{
+    if (!(*rkp = kin_reader_new(ki, errstr, errstr_size)))
+        return SV_ERR_KAFKA;
+    if (!(*rqsp = calloc((size_t)from->cnt, sizeof(**rqsp)))) {
+        snprintf(errstr, errstr_size, "out of memory");
+        return SV_ERR_NOMEM;
+    }
+    if (rd_kafka_assign(*rkp, from)) {
+        snprintf(errstr, errstr_size, "cannot assign the partitions to read");
+        return SV_ERR_KAFKA;
+    }
+    for (int i = 0; i < from->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &from->elems[i];
+        if (!((*rqsp)[i].q = rd_kafka_queue_get_partition(*rkp, tp->topic, tp->partition))) {
+            snprintf(errstr, errstr_size, "no queue for %.200s [%d]", tp->topic,
+                     (int)tp->partition);
+            return SV_ERR_KAFKA;
+        }
+        rd_kafka_queue_forward((*rqsp)[i].q, NULL);
+    }
+    return SV_OK;
+}
+
+static void kin_reader_close(rd_kafka_t *rk, kin_rq_t *rqs, int cnt)
+{
+    for (int i = 0; rqs && i < cnt; i++) {
+        if (rqs[i].head)
+            rd_kafka_message_destroy(rqs[i].head);
+        if (rqs[i].q)
+            rd_kafka_queue_destroy(rqs[i].q);
+    }
+    free(rqs);
+    if (rk) {
+        rd_kafka_consumer_close(rk);
+        rd_kafka_destroy(rk);
+    }
+}
+
 /*
  * Re-reads parts (offsets: the group's committed ones) from the beginning up to those offsets
  * with a group-less consumer, handing each message to the callback as a replay. The input
@@ -403,29 +453,15 @@ static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *par
         rc = SV_OK;
         goto out;
     }
-    if (!(rk = kin_reader_new(ki, errstr, sizeof(errstr))))
+    if (kin_reader_open(ki, from, &rk, &rqs, errstr, sizeof(errstr)) != SV_OK)
         goto fail;
-    if (!(rqs = calloc((size_t)from->cnt, sizeof(*rqs)))) {
-        snprintf(errstr, sizeof(errstr), "out of memory");
-        goto fail;
-    }
-    if (rd_kafka_assign(rk, from)) {
-        snprintf(errstr, sizeof(errstr), "cannot assign the partitions to re-read");
-        goto fail;
-    }
     for (int i = 0; i < from->cnt; i++) {
         const rd_kafka_topic_partition_t *tp = &from->elems[i];
-        kin_rq_t *rq = &rqs[i];
-        rq->echo = i >= inputs;
-        rq->want = rq->echo ? INT64_MAX
-                            : rd_kafka_topic_partition_list_find(
-                                  (rd_kafka_topic_partition_list_t *)parts, tp->topic,
-                                  tp->partition)->offset;
-        if (!(rq->q = rd_kafka_queue_get_partition(rk, tp->topic, tp->partition))) {
-            snprintf(errstr, sizeof(errstr), "no queue for %s [%d]", tp->topic, (int)tp->partition);
-            goto fail;
-        }
-        rd_kafka_queue_forward(rq->q, NULL); /* served from its own queue */
+        rqs[i].echo = i >= inputs;
+        rqs[i].want = rqs[i].echo ? INT64_MAX
+                                  : rd_kafka_topic_partition_list_find(
+                                        (rd_kafka_topic_partition_list_t *)parts, tp->topic,
+                                        tp->partition)->offset;
     }
     for (int i = inputs; i < from->cnt; i++) /* the echo: read through first, order is moot */
         kin_rq_fill(ki, &rqs[i]);
@@ -460,17 +496,7 @@ static sv_err_t kin_replay(kin_t *ki, const rd_kafka_topic_partition_list_t *par
 fail:
     LOG_ERROR("kin", "replay_failed", "msg=\"%s\"", errstr);
 out:
-    for (int i = 0; rqs && i < from->cnt; i++) {
-        if (rqs[i].head)
-            rd_kafka_message_destroy(rqs[i].head);
-        if (rqs[i].q)
-            rd_kafka_queue_destroy(rqs[i].q);
-    }
-    free(rqs);
-    if (rk) {
-        rd_kafka_consumer_close(rk);
-        rd_kafka_destroy(rk);
-    }
+    kin_reader_close(rk, rqs, from->cnt);
     rd_kafka_topic_partition_list_destroy(from);
     return rc;
 }
@@ -498,26 +524,8 @@ static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_lis
         rc = SV_OK;
         goto out;
     }
-    if (!(rk = kin_reader_new(ki, errstr, sizeof(errstr))))
+    if (kin_reader_open(ki, from, &rk, &rqs, errstr, sizeof(errstr)) != SV_OK)
         goto fail;
-    if (!(rqs = calloc((size_t)from->cnt, sizeof(*rqs)))) {
-        snprintf(errstr, sizeof(errstr), "out of memory");
-        goto fail;
-    }
-    if (rd_kafka_assign(rk, from)) {
-        snprintf(errstr, sizeof(errstr), "cannot assign the changelog partitions");
-        goto fail;
-    }
-    /* every partition's own queue first: a partition's end (or records) reported before its
-     * queue exists would go to the consumer's queue, never read here */
-    for (int i = 0; i < from->cnt; i++) {
-        int32_t p = from->elems[i].partition;
-        if (!(rqs[i].q = rd_kafka_queue_get_partition(rk, ki->changelog, p))) {
-            snprintf(errstr, sizeof(errstr), "no queue for %.200s [%d]", ki->changelog, (int)p);
-            goto fail;
-        }
-        rd_kafka_queue_forward(rqs[i].q, NULL);
-    }
     for (int i = 0; i < from->cnt; i++) {
         kin_rq_t *rq = &rqs[i];
         int32_t p = from->elems[i].partition;
@@ -526,8 +534,8 @@ static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_lis
             if (!m)
                 continue;
             if (m->err) {
-                /* at its end; on an error (no such topic) this partition counts as holding no
-                 * record, so its input is re-read instead: slower, never wrong */
+                /* at its end; on an error (no such topic) the whole restore is given up and
+                 * the input re-read instead (kin_rebalance): slower, never wrong */
                 if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
                     snprintf(errstr, sizeof(errstr), "partition %d: %s", (int)p,
                              rd_kafka_err2name(m->err));
@@ -549,14 +557,7 @@ static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_lis
 fail:
     LOG_WARN("kin", "changelog_failed", "msg=\"%s\" then=re-read", errstr);
 out:
-    for (int i = 0; rqs && i < from->cnt; i++)
-        if (rqs[i].q)
-            rd_kafka_queue_destroy(rqs[i].q);
-    free(rqs);
-    if (rk) {
-        rd_kafka_consumer_close(rk);
-        rd_kafka_destroy(rk);
-    }
+    kin_reader_close(rk, rqs, from->cnt);
     rd_kafka_topic_partition_list_destroy(from);
     return rc;
 }

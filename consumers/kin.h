@@ -108,6 +108,9 @@ void kin_set_changelog(kin_t *ki, const char *topic, kin_gate_cb *gate);
  */
 rd_kafka_topic_partition_list_t *kin_gate_take(kin_t *ki);
 
+/** @brief Partitions whose completed offsets are held back for the next flush. */
+int kin_gate_held(const kin_t *ki);
+
 /** @brief Store offsets taken by kin_gate_take() (committed by the next auto-commit) and free
  *         the list. @locality main loop */
 void kin_gate_store(kin_t *ki, rd_kafka_topic_partition_list_t *offsets);

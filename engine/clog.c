@@ -297,13 +297,14 @@ void eng_clog_ack(eng_clog_t *c, void *opaque, rd_kafka_resp_err_t err)
     clog_complete(c);
 }
 
-void eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **gp)
+sv_err_t eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **gp)
 {
     eng_snap_at_t at;
     wire_err_t err;
     eng_game_t *g = NULL;
     clog_game_t *cg;
     clog_part_t *pp;
+    sv_err_t rc;
 
     *gp = NULL;
     if (!c->restoring) {
@@ -311,18 +312,19 @@ void eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **g
         clock_gettime(CLOCK_MONOTONIC, &c->restore_t0);
     }
     if (!m->payload)
-        return; /* a tombstone: the game's record was removed */
+        return SV_OK; /* a tombstone: the game's record was removed */
     memset(&err, 0, sizeof(err));
-    if (eng_snap_restore(c->st, c->ai, m->payload, m->len, &at, &g, &err) != SV_OK || !g) {
+    rc = eng_snap_restore(c->st, c->ai, m->payload, m->len, &at, &g, &err);
+    if (rc == SV_ERR_NOMEM)
+        return rc;
+    if (rc != SV_OK || !g) {
         c->stats.records_invalid++;
         LOG_WARN("clog", "record_invalid", "part=%d offset=%lld field=%s reason=\"%s\"",
                  (int)m->partition, (long long)m->offset, err.field, err.reason);
-        return;
+        return SV_OK;
     }
-    if (!(cg = clog_game(c, g->idx)) || !(pp = clog_part(c, g->part))) {
-        LOG_ERROR("clog", "out_of_memory", "what=restore");
-        return;
-    }
+    if (!(cg = clog_game(c, g->idx)) || !(pp = clog_part(c, g->part)))
+        return SV_ERR_NOMEM;
     cg->restored = true;
     cg->dirty = false; /* its record is what it holds */
     for (int i = 0; i < ENG_CLOG_INPUTS; i++) {
@@ -349,6 +351,7 @@ void eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **g
         c->stats.restore_seconds = clog_secs(&c->restore_t0, &now);
     }
     *gp = g;
+    return SV_OK;
 }
 
 void eng_clog_forget(eng_clog_t *c, const uint8_t *mask, size_t mask_len)
@@ -413,4 +416,8 @@ int64_t eng_clog_pnow(const eng_clog_t *c, int32_t part)
 void eng_clog_stats(const eng_clog_t *c, eng_clog_stats_t *out)
 {
     *out = c->stats;
+    out->dirty = c->dirty_cnt;
+    out->in_flight = 0;
+    for (const clog_flush_t *f = c->head; f; f = f->next)
+        out->in_flight++;
 }

@@ -49,6 +49,8 @@ typedef struct eng_clog_stats {
     unsigned long long records_invalid;   /* records that could not be applied (logged) */
     unsigned long long skipped;           /* inputs passed by: already in a restored record */
     double restore_seconds;               /* wall time of the last restore's record reading */
+    size_t dirty;                         /* games changed since their last record */
+    size_t in_flight;                     /* flushes whose records are not all acknowledged */
 } eng_clog_stats_t;
 
 /**
@@ -97,9 +99,11 @@ bool eng_clog_owns(const eng_clog_t *c, const void *opaque);
 
 /**
  * @brief A changelog record read on an assignment: applied to the state (eng_snap_restore), its
- *        position kept for eng_clog_skip(). *g the game (NULL when not applied: logged).
+ *        position kept for eng_clog_skip(). *g the game (NULL when not applied).
+ * @returns SV_OK (also for a record that cannot be applied: counted and logged, the rest
+ *          continue), or SV_ERR_NOMEM (the engine stops).
  */
-void eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **g);
+sv_err_t eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **g);
 
 /**
  * @brief Partitions parts (a mask of partition numbers, mask[p] != 0) are being rebuilt or

@@ -873,7 +873,9 @@ static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
         return eng_on_said(e, m);
     if (replay && e->clog && strcmp(rd_kafka_topic_name(m->rkt), e->state_topic) == 0) {
         eng_game_t *g;
-        return eng_clog_restore(e->clog, m, &g);
+        if (eng_clog_restore(e->clog, m, &g) != SV_OK)
+            eng_nomem(e, "changelog");
+        return;
     }
     in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
     SV_ASSERT(in); /* we subscribe to nothing else */
@@ -1160,6 +1162,14 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
         metric(b, "savant_state_restore_seconds", "gauge",
                "time the last restore took to read and apply its records", NULL,
                cs.restore_seconds);
+        /* all three 0: everything applied is in acknowledged records and its offsets stored */
+        metric(b, "savant_state_dirty_games", "gauge", "games changed since their last record",
+               NULL, (double)cs.dirty);
+        metric(b, "savant_state_flushes_in_flight", "gauge",
+               "flushes whose records are not all acknowledged", NULL, (double)cs.in_flight);
+        metric(b, "savant_state_offsets_held", "gauge",
+               "partitions whose completed offsets wait for the next flush", NULL,
+               (double)kin_gate_held(e->kin));
     }
     metric(b, "savant_scores_total", "counter", "score events emitted", NULL, (double)e->score_cnt);
     metric(b, "savant_signal_revisions_total", "counter", "signal revisions emitted", NULL,

@@ -61,7 +61,8 @@ sv_err_t eng_snap_encode(const eng_state_t *st, const eng_ai_t *ai, const eng_ga
  *        record had applied marked applied. at gets the record's position; *g (may be NULL) the
  *        game.
  * @returns SV_OK; SV_ERR_INVALID with err naming the field and the reason when the record is
- *          malformed (then nothing changed); SV_ERR_NOMEM.
+ *          malformed (then nothing changed); SV_ERR_NOMEM (the game may be partly restored:
+ *          the engine then stops, like on any out-of-memory).
  * @locality owner thread
  */
 sv_err_t eng_snap_restore(eng_state_t *st, eng_ai_t *ai, const void *buf, size_t len,

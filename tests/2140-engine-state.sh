@@ -10,11 +10,7 @@
 # Prints the restore's figures.
 . "$(dirname "$0")/lib.sh"
 
-gen_odds_stream 16 > "$TMP/in.jsonl"
-n_in=$(grep -c . "$TMP/in.jsonl")
-half=$((n_in / 2))
-head -n "$half" "$TMP/in.jsonl" > "$TMP/in1.jsonl"
-tail -n +$((half + 1)) "$TMP/in.jsonl" > "$TMP/in2.jsonl"
+odds_halves 16
 engine() { exec "$BIN/savant-engine" -X "kafka.brokers=$BROKERS" -X kafka.session_timeout_ms=3000 \
     -X kafka.commit_interval_ms=100 -X kafka.batch_max=20 -X state.flush_ms=200 \
     -X redis.url=none -X pg.dsn=none "$@"; }

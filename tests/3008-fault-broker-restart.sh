@@ -18,11 +18,7 @@
 #    stops on SIGTERM within 10 s. Nothing of the old cluster
 #    exists any more: a limitation of the mock (docs/reliability.md), printed, not a pass.
 . "$(dirname "$0")/lib.sh"
-gen_odds_stream 16 > "$TMP/in.jsonl"
-n_in=$(grep -c . "$TMP/in.jsonl")
-half=$((n_in / 2))
-head -n "$half" "$TMP/in.jsonl" > "$TMP/in1.jsonl"
-tail -n +$((half + 1)) "$TMP/in.jsonl" > "$TMP/in2.jsonl"
+odds_halves 16
 
 start_engine() { # start_engine LOG: sets ENGINE and HTTP
     bg "$BIN/savant-engine" -X "kafka.brokers=$BROKERS" -X kafka.group=t3008 -X kafka.session_timeout_ms=3000 \

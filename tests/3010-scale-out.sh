@@ -50,6 +50,13 @@ valid_sum() { # valid_sum TOPIC LOG...: events of TOPIC the live engines applied
     done
     echo "$n"
 }
+covered() { # covered LOG...: no engine holds a changed game, a flush or an offset not stored
+    local f n
+    for f in "$@"; do
+        n=$(curl -s "http://127.0.0.1:$(http_of "$f")/metrics" 2>/dev/null | awk '$1 ~ /^savant_state_(dirty_games|flushes_in_flight|offsets_held)$/ {n += $2; k++} END {print (k == 3 ? n : -1)}')
+        [ "$n" = 0 ] || return 1
+    done
+}
 valid_ge() { [ "$(valid_sum "$1" "${@:3}")" -ge "$2" ]; }
 settled() { local a; a=$(topic_count savant.scores.v1); sleep 2; [ "$a" -gt 0 ] && [ "$a" = "$(topic_count savant.scores.v1)" ]; }
 last_scores() { # key<TAB>bytes of the last score per key (a key lives in one partition: offset order)
@@ -67,10 +74,12 @@ run() {
     splits_in | cat_produce context
     wait_for 60 valid_ge games $G "$@" || fail "the games were not applied ($(valid_sum games "$@"))"
     wait_for 60 valid_ge context $G "$@" || fail "the splits were not applied ($(valid_sum context "$@"))"
-    # committed (> state.flush_ms + kafka.commit_interval_ms): a partition taken over later is
-    # restored with its games, not consumed again from its start, where the games and odds topics
-    # would be read in fetch order instead of production order (docs/reliability.md)
-    sleep 2
+    # committed: a partition taken over later is restored with its games, not consumed again
+    # from its start, where the games and odds topics would be read in fetch order instead of
+    # production order (docs/reliability.md). Every engine has its state in acknowledged records
+    # and their offsets stored; then one auto-commit interval.
+    wait_for 60 covered "$@" || fail "the games phase was not written to the changelog"
+    sleep 0.5
     cat_produce odds <"$TMP/odds.jsonl"
 }
 finish() { # finish LOG...: the finals once every odds event is applied, then wait for the output

@@ -77,6 +77,16 @@ gen_odds_stream() {
     done
 }
 
+# odds_halves ROUNDS: gen_odds_stream ROUNDS into $TMP/in.jsonl and its two halves into
+# $TMP/in1.jsonl and $TMP/in2.jsonl; sets n_in (lines) and half (lines of the first half).
+odds_halves() {
+    gen_odds_stream "$1" > "$TMP/in.jsonl"
+    n_in=$(grep -c . "$TMP/in.jsonl")
+    half=$((n_in / 2))
+    head -n "$half" "$TMP/in.jsonl" > "$TMP/in1.jsonl"
+    tail -n +$((half + 1)) "$TMP/in.jsonl" > "$TMP/in2.jsonl"
+}
+
 # topic_count TOPIC: messages on TOPIC now (reads to the end; bounded).
 topic_count() { timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t "$1" -e 2>/dev/null | grep -c . || true; }
 

@@ -109,51 +109,38 @@ fail:
     return NULL;
 }
 
-sv_err_t kout_produce(kout_t *ko, const char *topic, const void *key, size_t key_len,
-                      const void *value, size_t len, int64_t ts, const char *src, void *opaque)
+/* One message to partition (RD_KAFKA_PARTITION_UA: by the key's hash), with the header
+ * KOUT_SRC_HEADER when src is not NULL. Waits for queue space by serving delivery reports. */
+static sv_err_t kout_send(kout_t *ko, const char *topic, int32_t partition, const void *key,
+                          size_t key_len, const void *value, size_t len, int64_t ts,
+                          const char *src, void *opaque)
 {
+    rd_kafka_vu_t vu[8];
+    size_t n = 0;
+    rd_kafka_error_t *error;
     rd_kafka_resp_err_t err;
 
+    vu[n].vtype = RD_KAFKA_VTYPE_TOPIC, vu[n++].u.cstr = topic;
+    vu[n].vtype = RD_KAFKA_VTYPE_PARTITION, vu[n++].u.i32 = partition;
+    vu[n].vtype = RD_KAFKA_VTYPE_KEY, vu[n].u.mem.ptr = (void *)key, vu[n++].u.mem.size = key_len;
+    vu[n].vtype = RD_KAFKA_VTYPE_VALUE, vu[n].u.mem.ptr = (void *)value, vu[n++].u.mem.size = len;
+    vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS, vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
+    vu[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP, vu[n++].u.i64 = ts;
+    vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE, vu[n++].u.ptr = opaque;
+    if (src) {
+        vu[n].vtype = RD_KAFKA_VTYPE_HEADER;
+        vu[n].u.header.name = KOUT_SRC_HEADER;
+        vu[n].u.header.val = src;
+        vu[n++].u.header.size = (ssize_t)strlen(src);
+    }
     for (;;) {
-        if (src)
-            err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
-                                    RD_KAFKA_V_VALUE((void *)value, len),
-                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                    RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
-                                    RD_KAFKA_V_HEADER(KOUT_SRC_HEADER, src, (ssize_t)strlen(src)),
-                                    RD_KAFKA_V_END);
-        else
-            err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_KEY(key, key_len),
-                                    RD_KAFKA_V_VALUE((void *)value, len),
-                                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                    RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
-                                    RD_KAFKA_V_END);
+        error = rd_kafka_produceva(ko->rk, vu, n);
+        err = error ? rd_kafka_error_code(error) : RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (error)
+            rd_kafka_error_destroy(error);
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
             break;
         rd_kafka_poll(ko->rk, 10); /* back-pressure: the only wait, bounded by the broker */
-    }
-    if (err) {
-        LOG_ERROR("kout", "produce_failed", "topic=%s err=%s", topic, rd_kafka_err2name(err));
-        return SV_ERR_KAFKA;
-    }
-    ko->inflight++;
-    return SV_OK;
-}
-
-sv_err_t kout_produce_part(kout_t *ko, const char *topic, int32_t partition, const void *key,
-                           size_t key_len, const void *value, size_t len, int64_t ts, void *opaque)
-{
-    rd_kafka_resp_err_t err;
-
-    for (;;) {
-        err = rd_kafka_producev(ko->rk, RD_KAFKA_V_TOPIC(topic), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE((void *)value, len),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_TIMESTAMP(ts), RD_KAFKA_V_OPAQUE(opaque),
-                                RD_KAFKA_V_END);
-        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-            break;
-        rd_kafka_poll(ko->rk, 10); /* back-pressure, as kout_produce() */
     }
     if (err) {
         LOG_ERROR("kout", "produce_failed", "topic=%s partition=%d err=%s", topic, (int)partition,
@@ -162,6 +149,18 @@ sv_err_t kout_produce_part(kout_t *ko, const char *topic, int32_t partition, con
     }
     ko->inflight++;
     return SV_OK;
+}
+
+sv_err_t kout_produce(kout_t *ko, const char *topic, const void *key, size_t key_len,
+                      const void *value, size_t len, int64_t ts, const char *src, void *opaque)
+{
+    return kout_send(ko, topic, RD_KAFKA_PARTITION_UA, key, key_len, value, len, ts, src, opaque);
+}
+
+sv_err_t kout_produce_part(kout_t *ko, const char *topic, int32_t partition, const void *key,
+                           size_t key_len, const void *value, size_t len, int64_t ts, void *opaque)
+{
+    return kout_send(ko, topic, partition, key, key_len, value, len, ts, NULL, opaque);
 }
 
 size_t kout_inflight(const kout_t *ko)

@@ -861,6 +861,23 @@ static const char *eng_input_event(const eng_t *e, wire_type_t t)
     }
 }
 
+/* Applies the decoded input m of type `in` (its changelog index ci): the handler, the signal
+ * rules, and the changelog's note of the game it changed and of the input's position. */
+static sv_err_t eng_apply(eng_t *e, const rd_kafka_message_t *m, const eng_input_t *in, int ci,
+                          wire_err_t *werr)
+{
+    int64_t ts = eng_input_ts(e, in->type);
+    sv_err_t rc;
+
+    e->touched = NULL;
+    rc = in->handler(e, m, werr);
+    eng_decide(e, m->partition, ts);
+    if (e->clog &&
+        eng_clog_applied(e->clog, m, ci, rc == SV_OK ? e->touched : NULL, ts) != SV_OK)
+        eng_nomem(e, "changelog");
+    return rc;
+}
+
 static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
 {
     eng_t *e = arg;
@@ -883,13 +900,8 @@ static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
     if (replay) { /* rebuilding state: apply what is valid, emit and count nothing */
         if (m->payload && wire_decode(in->type, m->payload, m->len, &e->in, &werr) == SV_OK) {
             e->replaying = true;
-            e->touched = NULL;
-            rc = in->handler(e, m, &werr);
-            eng_decide(e, m->partition, eng_input_ts(e, in->type));
+            eng_apply(e, m, in, ci, &werr);
             e->replaying = false;
-            if (e->clog && eng_clog_applied(e->clog, m, ci, rc == SV_OK ? e->touched : NULL,
-                                            eng_input_ts(e, in->type)) != SV_OK)
-                eng_nomem(e, "changelog");
         }
         return;
     }
@@ -913,13 +925,8 @@ static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
         }
     }
     e->cur = m;
-    e->touched = NULL;
-    rc = in->handler(e, m, &werr);
-    eng_decide(e, m->partition, eng_input_ts(e, in->type));
+    rc = eng_apply(e, m, in, ci, &werr);
     e->cur = NULL;
-    if (e->clog && eng_clog_applied(e->clog, m, ci, rc == SV_OK ? e->touched : NULL,
-                                    eng_input_ts(e, in->type)) != SV_OK)
-        eng_nomem(e, "changelog");
     switch (rc) {
     case SV_OK:
         e->valid_cnt[in->type]++;

@@ -670,6 +670,7 @@ static void eng_on_recover(void *arg, const rd_kafka_topic_partition_list_t *par
         for (size_t k = 0; k < g->market_cnt; k++)
             eng_ai_reset_market(e->ai, eng_state_game_market(e->state, g, k));
         eng_state_reset_game(e->state, g);
+        eng_signals_reset_game(e->signals, gi);
         games++;
     }
     LOG_INFO("eng", "partitions_reset", "partitions=%d games=%zu", parts->cnt, games);

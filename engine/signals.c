@@ -163,6 +163,22 @@ sv_err_t eng_signals_note(eng_signals_t *s, uint32_t game, uint32_t slot, const 
     return SV_OK;
 }
 
+void eng_signals_reset_game(eng_signals_t *s, uint32_t game)
+{
+    sig_game_t *g;
+    unsigned long long n;
+
+    if (game >= s->game_cap)
+        return; /* nothing noted for it */
+    g = &s->games[game];
+    for (size_t i = 0; i < g->slot_cnt; i++)
+        memset(&s->slots[g->slots[i]], 0, sizeof(s->slots[0]));
+    n = (unsigned long long)g->open_cnt;
+    s->stats.open_now -= n < s->stats.open_now ? n : s->stats.open_now;
+    g->slot_cnt = 0;
+    g->open_cnt = 0; /* an entry left in the start heap finds nothing open */
+}
+
 void eng_signals_recover_begin(eng_signals_t *s, const uint8_t *parts, size_t part_cnt)
 {
     for (size_t i = 0; i < s->slot_cap; i++) {

@@ -133,6 +133,14 @@ sv_err_t eng_signals_eval(eng_signals_t *s, uint32_t game, const eng_sig_game_t 
 sv_err_t eng_signals_advance(eng_signals_t *s, int32_t part, int64_t now);
 
 /**
+ * @brief Forget every slot of game: its latest scores, what was said, open or not. For a game
+ *        whose state is rebuilt (its partition assigned again: eng_state_reset_game): its
+ *        markets' candidates come back in the order the rebuild finds them, so a slot kept from
+ *        before would name another candidate, or one the market does not have yet.
+ */
+void eng_signals_reset_game(eng_signals_t *s, uint32_t game);
+
+/**
  * @brief Recovery, step 1: forget what was said of every slot of the games on the partitions
  *        re-read (parts[p] != 0 for p < part_cnt), as if never emitted, revision counters
  *        included. Then step 2 for every revision read back from savant.signals.v1 that was

@@ -225,8 +225,9 @@ static bool api_match(const api_route_t *r, char **segs, int n, eng_api_req_t *o
 }
 
 struct eng_api_held {
-    eng_api_req_t r;   /* r.req NULL once the client is gone; no query, no body */
-    bool watching;     /* the connection's close callback points here */
+    eng_api_req_t r;         /* r.req NULL once the client is gone; no query, no body */
+    eng_api_principal_t who; /* r.who points here: the caller's copy lives on a returned stack */
+    bool watching;           /* the connection's close callback points here */
 };
 
 static void api_held_closed(struct evhttp_connection *evcon, void *arg)
@@ -243,6 +244,10 @@ eng_api_held_t *eng_api_hold(const eng_api_req_t *r)
     if (!h)
         return NULL;
     h->r = *r;
+    if (r->who) {
+        h->who = *r->who;
+        h->r.who = &h->who;
+    }
     h->r.body = NULL;
     TAILQ_INIT(&h->r.query);
     evhttp_connection_set_closecb(evhttp_request_get_connection(r->req), api_held_closed, h);

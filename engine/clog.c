@@ -210,6 +210,15 @@ static void clog_flush(eng_clog_t *c)
         return;
     }
     f->offs = offs;
+    /* linked and held (pending 1) before the first record: kout may serve delivery reports while
+     * it waits for queue space, and an ack must find its flush (eng_clog_owns) and not complete
+     * it early */
+    f->pending = 1;
+    if (c->tail)
+        c->tail->next = f;
+    else
+        c->head = f;
+    c->tail = f;
     for (size_t k = 0; k < c->dirty_cnt; k++) {
         eng_game_t *g = eng_state_game_at(c->st, c->dirty[k]);
         clog_game_t *cg = &c->games[c->dirty[k]];
@@ -235,21 +244,19 @@ static void clog_flush(eng_clog_t *c)
             LOG_ERROR("clog", "encode_failed", "event_id=%s", g->event_id);
             continue; /* out of memory: its inputs are redone after a restart (never lost) */
         }
-        if (kout_produce_part(c->kout, c->topic, g->part, g->event_id, strlen(g->event_id),
-                              c->buf.data, c->buf.size, at.pnow > 0 ? at.pnow : 0, f) != SV_OK)
-            continue; /* logged by kout; the engine stops on the failed delivery below */
         f->pending++;
+        if (kout_produce_part(c->kout, c->topic, g->part, g->event_id, strlen(g->event_id),
+                              c->buf.data, c->buf.size, at.pnow > 0 ? at.pnow : 0, f) != SV_OK) {
+            f->pending--;
+            continue; /* logged by kout; the engine stops on the failed delivery below */
+        }
         c->stats.records_written++;
         c->stats.bytes_written += c->buf.size;
     }
     c->dirty_cnt = 0;
-    if (f->pending)
+    if (f->pending > 1)
         c->stats.flushes++;
-    if (c->tail)
-        c->tail->next = f;
-    else
-        c->head = f;
-    c->tail = f;
+    f->pending--;
     clog_complete(c);
 }
 

@@ -24,7 +24,15 @@ _cleanup() {
 }
 trap _cleanup EXIT
 
-fail() { echo "    FAIL: $*" >&2; exit 1; }
+fail() { echo "    FAIL: $*" >&2; fail_logs >&2; exit 1; }
+# fail_logs: what the test's processes logged that explains a failure (in CI only the output is
+# left): their errors, and any sanitizer report or failed assertion with the lines after it
+fail_logs() {
+    [ -n "${TMP:-}" ] && [ -d "$TMP" ] || return 0
+    grep -s -m 5 -E 'level=error' "$TMP"/*.log | cut -c1-300 | head -n 20 | sed 's/^/    log: /' || true
+    grep -s -A 14 -E 'ERROR: (Address|Leak)Sanitizer|runtime error:|event=assert_failed' "$TMP"/*.log |
+        cut -c1-200 | head -n 45 | sed 's/^/    log: /' || true
+}
 
 # bg CMD...: start CMD in the background, killed when the test exits; sets $BG_PID.
 bg() { "$@" & BG_PID=$!; _bg_pids+=("$BG_PID"); }

@@ -95,7 +95,7 @@ ubsan:
 # Runs the tests of the build named by BUILD/BIN without installing anything (used by asan/ubsan).
 .PHONY: test-here
 test-here: all
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    SAVANT_BIN_DIR=$(abspath $(BIN)) SAVANT_ROOT=$(CURDIR) ops/services run -- $(RUNNER)
 
 docs: $(GEN_CONFIG_DOC)

@@ -50,7 +50,10 @@ for changelog in true false; do
     wait_for 60 settled || fail "the output did not settle after B joined"
     # B leaves: A gets all back
     kill -0 "$A" 2>/dev/null && kill -0 "$B" 2>/dev/null || fail "an engine stopped when B joined (changelog=$changelog)"
-    kill -TERM "$B"; wait "$B" || fail "B exit status $?"
+    # B's exit status is 1 when leaving the group outlasts its close timeout (a rebalance in
+    # progress): reported, not lost (its offsets are at most behind); anything else fails
+    kill -TERM "$B"; wait "$B" || { rc=$?; [ "$rc" = 1 ] && grep -q 'event=close_timeout' "$TMP/b-$changelog.log" ||
+        fail "B exit status $rc"; }
     wait_for 60 assigned "$TMP/a-$changelog.log" 3 || fail "A did not get B's partitions"
     kill -0 "$A" 2>/dev/null || fail "A stopped (changelog=$changelog)"
     cat_produce odds <"$TMP/odds2.jsonl"

@@ -359,3 +359,55 @@ end:
     eng_signals_free(s);
     return t_rc_;
 }
+
+/* A game rebuilt (its partition assigned again) forgets its slots: nothing stays open, nothing is
+ * withdrawn for a slot that no longer holds what it held, and the next open starts over at rev 1;
+ * another game's slots are untouched. */
+int test_0665_signal_reset_game(void);
+int test_0665_signal_reset_game(void)
+{
+    eng_signal_conf_t c;
+    eng_signals_t *s = NULL;
+    eng_sig_rec_t r, r2;
+    eng_sig_game_t g2 = GAME;
+    eng_signals_stats_t st;
+    static rec_log_t log;
+    const char *id = "a326eecd54a1"; /* sha1("nba|E1|spreads|BOSTON CELTICS|5.5|")[:12] */
+    T_BEGIN;
+    conf_default(&c);
+    memset(&log, 0, sizeof(log));
+    s = eng_signals_new(&c, on_rev, &log);
+    T_ASSERT(s);
+    rec_init(&r, "spreads", "Boston Celtics", true, 5.5);
+    T_ASSERT_INT(eng_signals_note(s, 0, 0, &r), ==, SV_OK);
+    T_ASSERT_INT(eng_signals_eval(s, 0, &GAME, 1000), ==, SV_OK);
+    EXPECT_REV(log, 0, 0, id, 1, WIRE_SIG_OPEN);
+    /* game 1 (E2, slot 4) has a signal open too */
+    rec_init(&r2, "spreads", "Boston Celtics", true, 5.5);
+    snprintf(r2.cand.event_id, sizeof(r2.cand.event_id), "E2");
+    T_ASSERT_INT(eng_signals_note(s, 1, 4, &r2), ==, SV_OK);
+    T_ASSERT_INT(eng_signals_eval(s, 1, &g2, 1000), ==, SV_OK);
+    T_ASSERT_INT(log.n, ==, 2);
+    T_ASSERT_INT(log.r[1].sig.state, ==, WIRE_SIG_OPEN);
+    eng_signals_stats(s, &st);
+    T_ASSERT_INT(st.open_now, ==, 2);
+
+    eng_signals_reset_game(s, 0);
+    T_ASSERT(!eng_signals_is_open(s, 0));
+    T_ASSERT(eng_signals_is_open(s, 4));
+    eng_signals_stats(s, &st);
+    T_ASSERT_INT(st.open_now, ==, 1);
+    /* nothing noted since: nothing to say, not even a withdrawal */
+    T_ASSERT_INT(eng_signals_eval(s, 0, &GAME, 1001), ==, SV_OK);
+    T_ASSERT_INT(log.n, ==, 2);
+    /* the rebuilt candidate opens again, its revisions counted afresh */
+    T_ASSERT_INT(eng_signals_note(s, 0, 0, &r), ==, SV_OK);
+    T_ASSERT_INT(eng_signals_eval(s, 0, &GAME, 1002), ==, SV_OK);
+    EXPECT_REV(log, 2, 0, id, 1, WIRE_SIG_OPEN);
+    /* a game never noted: nothing happens */
+    eng_signals_reset_game(s, 77);
+    T_ASSERT(eng_signals_is_open(s, 0) && eng_signals_is_open(s, 4));
+end:
+    eng_signals_free(s);
+    return t_rc_;
+}

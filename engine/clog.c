@@ -284,6 +284,12 @@ void eng_clog_flush_now(eng_clog_t *c)
         clog_flush(c);
 }
 
+void eng_clog_flush_acked(eng_clog_t *c)
+{
+    if (c->dirty_cnt > 0)
+        clog_flush(c);
+}
+
 bool eng_clog_owns(const eng_clog_t *c, const void *opaque)
 {
     for (const clog_flush_t *f = c->head; f; f = f->next)

@@ -91,6 +91,14 @@ void eng_clog_tick(eng_clog_t *c);
 /** @brief Flush now if no batch is in flight (shutdown: the last records). */
 void eng_clog_flush_now(eng_clog_t *c);
 
+/**
+ * @brief Flush now, a batch in flight or not: only when every output produced so far is
+ *        acknowledged (a revoke, after kout_flush), so no record covers an input whose outputs
+ *        could still be lost. The partitions' next owner restores what this engine applied and
+ *        consumes nothing of it again, even when the offsets cannot be committed any more.
+ */
+void eng_clog_flush_acked(eng_clog_t *c);
+
 /** @brief The delivery report of a record (the opaque it was produced with). */
 void eng_clog_ack(eng_clog_t *c, void *opaque, rd_kafka_resp_err_t err);
 

@@ -639,19 +639,27 @@ static void eng_part_mask(const rd_kafka_topic_partition_list_t *parts, uint8_t 
             mask[parts->elems[i].partition] = 1;
 }
 
-/* Partitions are taken away: their games' pending state records are not written by this engine
- * any more (their next owner writes its own), and the records in flight are waited for, so they
- * land before the next owner reads the changelog. */
+/* Partitions are taken away: once every output is acknowledged, the games changed since the last
+ * flush get their records now (their next owner, maybe this engine again, restores all that was
+ * applied and consumes none of it again: no duplicates, even when the offsets cannot be
+ * committed during the rebalance), and those records are waited for, so they land before the
+ * next owner reads the changelog. Outputs not acknowledged in time: no records (an input must
+ * not be covered before its outputs are safe); the next owner consumes again from the last ones. */
 static void eng_on_revoke(void *arg, const rd_kafka_topic_partition_list_t *parts)
 {
     eng_t *e = arg;
     uint8_t mask[ENG_PART_MASK];
 
     eng_part_mask(parts, mask);
+    if (kout_flush(e->kout, 10000) != SV_OK) {
+        LOG_WARN("eng", "revoke_flush_timeout", "inflight=%zu", kout_inflight(e->kout));
+    } else if (e->clog && !kin_failed(e->kin) && e->rc == 0) {
+        eng_clog_flush_acked(e->clog);
+        if (kout_flush(e->kout, 10000) != SV_OK)
+            LOG_WARN("eng", "revoke_state_flush_timeout", "inflight=%zu", kout_inflight(e->kout));
+    }
     if (e->clog)
         eng_clog_forget(e->clog, mask, sizeof(mask));
-    if (kout_flush(e->kout, 10000) != SV_OK)
-        LOG_WARN("eng", "revoke_flush_timeout", "inflight=%zu", kout_inflight(e->kout));
 }
 
 static void eng_on_recover(void *arg, const rd_kafka_topic_partition_list_t *parts)

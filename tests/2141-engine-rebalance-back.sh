@@ -6,9 +6,12 @@
 # again (A gets all back and rebuilds them); then the other half of the odds and the finals.
 # A must stay up through both rebalances, and every candidate's last score and every signal's
 # last revision must equal one undisturbed engine's. Run with the changelog (A rebuilds from its
-# records) and without (A re-reads its input up to the committed offsets): a slot of the signal
-# rules kept from before a rebuild once named a candidate the rebuilt market did not have yet,
-# and the engine stopped on a failed assertion.
+# records) and without (A re-reads its input up to the committed offsets). With the changelog,
+# flushes are 8 s apart, so B joins before A's next periodic flush: only the flush on the revoke
+# (decision 0015) puts what A applied in its records; no score may be repeated. Found with it:
+# before the revoke flush, A rebuilt from records older than what it held, a slot of the signal
+# rules kept from before named a candidate the restored market did not have, and both engines
+# stopped on a failed assertion (now eng_signals_reset_game; test 0665).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nba24.sh"
 X0=(-X kafka.session_timeout_ms=3000 -X kafka.commit_interval_ms=100 -X kafka.batch_max=20
@@ -35,8 +38,7 @@ assigned() { [ "$(grep -c 'mod=kin event=assigned' "$1")" -ge "$2" ]; }
 for changelog in true false; do
     start_broker --partitions 6
     # flushes 8 s apart: B joins after A applied the first half of the odds and before A's next
-    # flush, so A's records are older than what it holds when it rebuilds (the slots kept from
-    # before named candidates its restored markets did not have)
+    # periodic flush (only the revoke's flush covers the first half)
     X=("${X0[@]}" -X "kafka.group=back-$changelog" -X "state.changelog=$changelog" -X state.flush_ms=8000)
     engine "$TMP/a-$changelog.log"; A=$BG_PID
     wait_for 30 grep -q 'event=started' "$TMP/a-$changelog.log" || fail "A did not start"

@@ -45,6 +45,7 @@ struct kin {
     rd_kafka_topic_partition_list_t *gated;  /* completed batches' offsets, not stored yet */
     unsigned restored[KIN_PARTS_MAX];        /* changelog records of partition p, last recovery */
     unsigned long long restored_total;       /* changelog records read */
+    unsigned long long foreign_total;        /* changelog records of other groups passed by */
 };
 
 /* True when the last changelog read restored records of partition p: its input is not re-read. */
@@ -306,6 +307,11 @@ unsigned long long kin_restored_total(const kin_t *ki)
     return ki->restored_total;
 }
 
+unsigned long long kin_foreign_total(const kin_t *ki)
+{
+    return ki->foreign_total;
+}
+
 unsigned long long kin_consumed(const kin_t *ki)
 {
     return ki->consumed;
@@ -507,6 +513,16 @@ out:
  * the records of partition p. @returns SV_OK, or SV_ERR_KAFKA (logged; some records may have
  * been handed over: the caller forgets them and re-reads the input instead).
  */
+/* A changelog record of this engine's group: its key is "GROUP|event_id" (engine/clog.c).
+ * Groups sharing the topic each read only their own; a record of another group, or one written
+ * before the key had the group, is passed by. */
+static bool kin_own_record(const kin_t *ki, const rd_kafka_message_t *m)
+{
+    size_t n = strlen(ki->cfg->kafka_group);
+    return m->key && m->key_len > n && ((const char *)m->key)[n] == '|' &&
+           memcmp(m->key, ki->cfg->kafka_group, n) == 0;
+}
+
 static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_list_t *parts)
 {
     rd_kafka_topic_partition_list_t *from = rd_kafka_topic_partition_list_new(parts->cnt);
@@ -543,6 +559,8 @@ static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_lis
                     goto fail;
                 }
                 rq->done = true;
+            } else if (!kin_own_record(ki, m)) {
+                ki->foreign_total++; /* another group's record (it keeps its own) */
             } else {
                 ki->cb(m, true, ki->cb_arg);
                 if (p >= 0 && p < KIN_PARTS_MAX)

@@ -159,6 +159,9 @@ unsigned long long kin_replayed(const kin_t *ki);
 /** @brief Changelog records read to restore state so far. */
 unsigned long long kin_restored_total(const kin_t *ki);
 
+/** @brief Changelog records of other consumer groups passed by (their key is not "GROUP|…"). */
+unsigned long long kin_foreign_total(const kin_t *ki);
+
 /** @brief Messages consumed so far. */
 unsigned long long kin_consumed(const kin_t *ki);
 

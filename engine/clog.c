@@ -59,6 +59,8 @@ struct eng_clog {
     msgpack_sbuffer buf;
     msgpack_packer pk;
     eng_clog_stats_t stats;
+    char group[256];                  /* kafka.group: the records' key prefix */
+    char key[256 + 1 + WIRE_ID_MAX + 1]; /* GROUP|event_id */
 };
 
 static double clog_secs(const struct timespec *a, const struct timespec *b)
@@ -68,7 +70,7 @@ static double clog_secs(const struct timespec *a, const struct timespec *b)
 
 eng_clog_t *eng_clog_new(eng_state_t *st, eng_ai_t *ai, kin_t *kin, kout_t *kout,
                          const char *topic, const char *const inputs[ENG_CLOG_INPUTS],
-                         int64_t flush_ms)
+                         const char *group, int64_t flush_ms)
 {
     eng_clog_t *c = calloc(1, sizeof(*c));
 
@@ -79,6 +81,7 @@ eng_clog_t *eng_clog_new(eng_state_t *st, eng_ai_t *ai, kin_t *kin, kout_t *kout
     c->kin = kin;
     c->kout = kout;
     sv_strlcpy(c->topic, topic, sizeof(c->topic));
+    sv_strlcpy(c->group, group, sizeof(c->group));
     for (int i = 0; i < ENG_CLOG_INPUTS; i++)
         sv_strlcpy(c->inputs[i], inputs[i], sizeof(c->inputs[i]));
     c->flush_ms = flush_ms;
@@ -223,6 +226,7 @@ static void clog_flush(eng_clog_t *c)
         eng_game_t *g = eng_state_game_at(c->st, c->dirty[k]);
         clog_game_t *cg = &c->games[c->dirty[k]];
         const clog_part_t *pp;
+        size_t klen;
 
         cg->dirty = false;
         if (!g || g->part < 0 || (size_t)g->part >= c->parts_cap)
@@ -245,8 +249,9 @@ static void clog_flush(eng_clog_t *c)
             continue; /* out of memory: its inputs are redone after a restart (never lost) */
         }
         f->pending++;
-        if (kout_produce_part(c->kout, c->topic, g->part, g->event_id, strlen(g->event_id),
-                              c->buf.data, c->buf.size, at.pnow > 0 ? at.pnow : 0, f) != SV_OK) {
+        klen = (size_t)snprintf(c->key, sizeof(c->key), "%s|%s", c->group, g->event_id);
+        if (kout_produce_part(c->kout, c->topic, g->part, c->key, klen, c->buf.data, c->buf.size,
+                              at.pnow > 0 ? at.pnow : 0, f) != SV_OK) {
             f->pending--;
             continue; /* logged by kout; the engine stops on the failed delivery below */
         }

@@ -57,12 +57,14 @@ typedef struct eng_clog_stats {
  * @brief A changelog writer/restorer.
  * @param topic the changelog topic (prefix + state.v1); @param inputs the full names of the
  *        odds, games and context topics (ENG_CLOG_INPUTS, in that order)
+ * @param group the consumer group (kafka.group): a record's key is "GROUP|event_id", so groups
+ *        sharing the topic keep their own records through compaction (kin reads only its own)
  * @param flush_ms the cadence (state.flush_ms)
  * @returns the object, or NULL (out of memory). All pointers are borrowed and outlive it.
  */
 eng_clog_t *eng_clog_new(eng_state_t *st, eng_ai_t *ai, kin_t *kin, kout_t *kout,
                          const char *topic, const char *const inputs[ENG_CLOG_INPUTS],
-                         int64_t flush_ms);
+                         const char *group, int64_t flush_ms);
 void eng_clog_free(eng_clog_t *c);
 
 /** @brief The input index (0 odds, 1 games, 2 context) of topic, or -1. */

@@ -1169,6 +1169,9 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
         metric(b, "savant_state_records_restored_total", "counter",
                "state records applied on partition assignments", NULL,
                (double)cs.records_restored);
+        metric(b, "savant_state_records_foreign_total", "counter",
+               "state records of other consumer groups on the changelog, passed by", NULL,
+               (double)kin_foreign_total(e->kin));
         metric(b, "savant_state_records_invalid_total", "counter",
                "state records that could not be applied (logged)", NULL,
                (double)cs.records_invalid);
@@ -1619,7 +1622,7 @@ int main(int argc, char **argv)
         /* exactly-once keeps rebuilding by re-reading (decision 0015) */
         const char *const cin[ENG_CLOG_INPUTS] = {topicv[0], topicv[1], topicv[2]};
         if (!(e.clog = eng_clog_new(e.state, e.ai, e.kin, e.kout, e.state_topic, cin,
-                                    e.cfg.state_flush_ms))) {
+                                    e.cfg.kafka_group, e.cfg.state_flush_ms))) {
             fprintf(stderr, "savant-engine: out of memory creating the state changelog\n");
             e.rc = 1;
             goto out;

@@ -1,6 +1,6 @@
 # 2140: the state changelog (issue 9 item 1, decision 0015). An engine works through the first
 # half of an odds stream (8 games, 3 partitions) and stops (SIGTERM): every game it changed has a
-# record on savant.state.v1, keyed by its event_id, in the partition its odds are in. A second
+# record on savant.state.v1, keyed by GROUP|event_id, in the partition its odds are in. A second
 # engine in the same group gets the partitions, restores their state from the changelog without
 # re-reading any input (replayed=0, a state_restored line for the 8 games), and works through the
 # second half: its scores, appended to the first engine's, are byte for byte the scores of one
@@ -33,11 +33,11 @@ wait_for 90 count_ge $((half * 2)) || { tail "$TMP/a.log" >&2; fail "first half 
 kill -TERM "$ENGINE"; wait "$ENGINE" || fail "first engine exit status $?"
 grep -q 'mod=kin event=assigned partitions=[1-9][0-9]* replayed=0 restored=0' "$TMP/a.log" ||
     fail "the first engine should start from nothing: $(grep 'event=assigned' "$TMP/a.log")"
-# every game has a record, keyed by event_id, in its odds' partition
+# every game has a record, keyed by the group and its event_id, in its odds' partition
 timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.state.v1 -e -R 2>/dev/null |
     jq -r '[._key, ._partition] | @tsv' | sort -u > "$TMP/state.parts"
 timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.odds.v1 -e 2>/dev/null |
-    jq -r '[._key, ._partition] | @tsv' | sort -u > "$TMP/odds.parts"
+    jq -r '["t2140|" + ._key, ._partition] | @tsv' | sort -u > "$TMP/odds.parts"
 assert_eq "games with a record" 8 "$(cut -f1 "$TMP/state.parts" | sort -u | grep -c .)"
 assert_files_eq "each record's partition (the partition of its game's odds)" "$TMP/odds.parts" "$TMP/state.parts"
 n_rec=$(timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.state.v1 -e -R 2>/dev/null | grep -c .)
@@ -65,3 +65,16 @@ sleep 2
 kill -TERM "$ENGINE"; wait "$ENGINE" || fail "third engine exit status $?"
 grep -q "mod=kin event=assigned partitions=[1-9][0-9]* replayed=$n_in restored=0" "$TMP/c.log" ||
     fail "state.changelog=false should re-read all $n_in inputs: $(grep 'event=assigned' "$TMP/c.log")"
+
+# another group on the same topics: the t2140 records are not its own (the key GROUP|event_id
+# keeps each group's records apart); it restores none of them and, with no committed offsets,
+# consumes the input from its start
+n_all=$(timeout 30 "$BIN/savant-cat" consume -b "$BROKERS" -t savant.state.v1 -e -R 2>/dev/null | grep -c .)
+bg engine -X kafka.group=other 2>"$TMP/d.log"; ENGINE=$BG_PID
+wait_for 30 grep -q 'event=assigned' "$TMP/d.log" || fail "the other group's engine got no partitions"
+http=$(sed -n 's/.*event=started.* http=\([0-9]*\).*/\1/p' "$TMP/d.log")
+foreign=$(curl -s "http://127.0.0.1:$http/metrics" | awk '$1 == "savant_state_records_foreign_total" {print $2}')
+kill -TERM "$ENGINE"; wait "$ENGINE" || fail "the other group's engine exit status $?"
+grep -q "mod=kin event=assigned partitions=[1-9][0-9]* replayed=0 restored=0" "$TMP/d.log" ||
+    fail "another group should restore none of t2140's records: $(grep 'event=assigned' "$TMP/d.log")"
+assert_eq "the t2140 records another group passed by" "$n_all" "$foreign"

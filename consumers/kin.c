@@ -630,6 +630,11 @@ static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         for (int i = 0; ki->gated && i < parts->cnt; i++)
             rd_kafka_topic_partition_list_del(ki->gated, parts->elems[i].topic,
                                               parts->elems[i].partition);
+        /* likewise a batch still in flight: once complete, its offsets of these partitions
+         * would go to the gate and be stored after a re-assignment, past the rebuilt state */
+        for (int i = 0; ki->gated && !ki->txn && i < parts->cnt; i++)
+            rd_kafka_topic_partition_list_del(ki->batch, parts->elems[i].topic,
+                                              parts->elems[i].partition);
         if (coop)
             error = rd_kafka_incremental_unassign(rk, parts);
         else

@@ -1514,7 +1514,13 @@ sv_err_t eng_state_restore_market(eng_state_t *st, eng_game_t *g, const eng_mark
         mk->quote_cnt = 0; /* the old quotes are gone: an error below leaves no quote held */
     }
     for (size_t i = 0; i < in->quote_cnt; i++) {
-        uint64_t bh = eng_htab_hash_str(0, in->books[i]);
+        uint64_t bh;
+        if (in->book_ix[i] >= 0) {
+            SV_ASSERT((size_t)in->book_ix[i] < st->book_cnt);
+            books[i] = (uint32_t)in->book_ix[i];
+            continue;
+        }
+        bh = eng_htab_hash_str(0, in->books[i]);
         books[i] = book_find(st, in->books[i], bh);
         if (books[i] == ENG_HTAB_NONE) {
             SV_ASSERT(st->book_cnt < UINT16_MAX);

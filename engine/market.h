@@ -335,6 +335,8 @@ void eng_state_reset_game(eng_state_t *st, eng_game_t *g);
 typedef struct eng_market_in {
     eng_quote_t quotes[ENG_BOOKS_MAX];   /* per book, in order of first quote; .book ignored */
     char books[ENG_BOOKS_MAX][WIRE_ID_MAX + 1]; /* the book id of each quote */
+    int32_t book_ix[ENG_BOOKS_MAX];      /* books[i]'s index in the book table as the caller
+                                            found it (eng_state_book_find()), -1 not there */
     char market[WIRE_TOKEN_MAX + 1];     /* key: market token */
     char player[WIRE_NAME_MAX + 1];      /* key: the player of a prop ("" otherwise) */
     char names[ENG_OUTCOMES_MAX][WIRE_NAME_MAX + 1]; /* outcome names in order; [0] reference */
@@ -367,7 +369,8 @@ sv_err_t eng_state_restore_game(eng_state_t *st, const eng_game_t *in, eng_game_
  *        contents (names, quotes with their books interned, history, close) and recompute its
  *        derived fields with the code an odds event runs, so it equals the market in was taken
  *        from. The caller validated in (names, counts against conf.max_books and the book
- *        table's room: eng_state_book_room()).
+ *        table's room: eng_state_book_room()) and looked its books up (in->book_ix, with the
+ *        book table as it is now: a book it did not find is looked up again and added).
  * @param in borrowed
  * @param mk out: the market
  * @returns SV_OK or SV_ERR_NOMEM (then the market is unchanged, or new and empty).

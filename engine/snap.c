@@ -9,6 +9,14 @@
  * applies it through market.c's restore entry points, which recompute every derived field with
  * market_derive(), the code an odds event runs.
  *
+ * Speed (docs/performance.md "State records"): the line history and the LSTM vectors are one
+ * bin each of fixed-size little-endian values (a copy and a range check per value instead of a
+ * msgpack header; the first layout's arrays are still read); the typed readers take their common
+ * encodings inline; the scratch of a usual record (SNAP_M_LOCAL markets, SNAP_H_LOCAL history
+ * points) lives in the restore's stack frame, whose pages stay warm; each distinct book of a
+ * record is looked up once (the record's book table), which gives both the book table's room
+ * check and the book indices market.c interns with.
+ *
  * What of eng_market_t a record stores, and what is derived on restore:
  *   key          event_id (the record's), market, player/has_player: stored (player only for
  *                props); event_id_len, market_len, player_len: recomputed from the strings
@@ -44,6 +52,12 @@
 #define SNAP_CTX_MAX 4096      /* splits, and injuries, one record may hold */
 #define SNAP_HIST_MAX 1000000  /* history points of one market (conf.history_size's maximum) */
 #define SNAP_DEPTH 8           /* path frames kept for error fields */
+#define SNAP_HIST_REC 25       /* bytes of one history point in the "h" bin */
+#define SNAP_M_LOCAL 4         /* markets decoded into the restore's stack frame (more: heap) */
+#define SNAP_H_LOCAL 256       /* history points decoded into the stack frame (more: heap) */
+#define SNAP_F64_EXP 0x7ff0000000000000ULL /* a float64's exponent bits */
+#define SNAP_BOOKS_TAB 64      /* distinct books of one record looked up once each */
+#define SNAP_BOOK_NONE 0xff    /* snap_mkt_t.bid of a book past the record's book table */
 
 /* quote flags */
 #define SQ_HAS_LINE 1u
@@ -133,6 +147,107 @@ static int pk_quote(msgpack_packer *pk, const eng_state_t *st, const eng_quote_t
            msgpack_pack_double(pk, bq->anchor_q) | msgpack_pack_double(pk, bq->anchor_line);
 }
 
+/* Little-endian stores and loads of the bins' fixed-size values: plain moves on a
+ * little-endian host, byte by byte elsewhere. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SNAP_LE_HOST 1
+#else
+#define SNAP_LE_HOST 0
+#endif
+
+static inline void le64_put(uint8_t *p, uint64_t v)
+{
+    if (SNAP_LE_HOST) {
+        memcpy(p, &v, sizeof(v));
+        return;
+    }
+    for (int k = 0; k < 8; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static inline void le32_put(uint8_t *p, uint32_t v)
+{
+    if (SNAP_LE_HOST) {
+        memcpy(p, &v, sizeof(v));
+        return;
+    }
+    for (int k = 0; k < 4; k++)
+        p[k] = (uint8_t)(v >> (8 * k));
+}
+
+static inline uint64_t le64_get(const uint8_t *p)
+{
+    uint64_t v = 0;
+    if (SNAP_LE_HOST) {
+        memcpy(&v, p, sizeof(v));
+        return v;
+    }
+    for (int k = 7; k >= 0; k--)
+        v = v << 8 | p[k];
+    return v;
+}
+
+static inline uint32_t le32_get(const uint8_t *p)
+{
+    uint32_t v = 0;
+    if (SNAP_LE_HOST) {
+        memcpy(&v, p, sizeof(v));
+        return v;
+    }
+    for (int k = 3; k >= 0; k--)
+        v = v << 8 | p[k];
+    return v;
+}
+
+/* A big-endian 64-bit value (msgpack's numbers). */
+static inline uint64_t be64_get(const uint8_t *p)
+{
+    uint64_t v = 0;
+    if (SNAP_LE_HOST) {
+        memcpy(&v, p, sizeof(v));
+        return __builtin_bswap64(v);
+    }
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+/* The line history as one bin of SNAP_HIST_REC bytes per point, oldest first. */
+static int pk_hist(msgpack_packer *pk, const eng_state_t *st, const eng_market_t *mk)
+{
+    uint8_t buf[64 * SNAP_HIST_REC];
+    size_t n = 0;
+    int rc = msgpack_pack_bin(pk, (size_t)mk->hist_cnt * SNAP_HIST_REC);
+
+    for (uint32_t i = 0; i < mk->hist_cnt; i++) {
+        const eng_hist_t *h = eng_market_history(st, mk, i);
+        uint8_t *p = buf + n * SNAP_HIST_REC;
+        uint64_t u;
+        le64_put(p, (uint64_t)h->ts);
+        memcpy(&u, &h->p_first, sizeof(u));
+        le64_put(p + 8, u);
+        memcpy(&u, &h->point, sizeof(u));
+        le64_put(p + 16, u);
+        p[24] = h->has_point ? 1 : 0;
+        if (++n == 64) {
+            rc |= msgpack_pack_bin_body(pk, buf, n * SNAP_HIST_REC);
+            n = 0;
+        }
+    }
+    return n ? rc | msgpack_pack_bin_body(pk, buf, n * SNAP_HIST_REC) : rc;
+}
+
+/* n float32 (n <= ENG_LSTM_HID_MAX) as one bin of 4 bytes each. */
+static int pk_f32s(msgpack_packer *pk, const float *x, size_t n)
+{
+    uint8_t buf[4 * ENG_LSTM_HID_MAX];
+    for (size_t k = 0; k < n; k++) {
+        uint32_t u;
+        memcpy(&u, &x[k], sizeof(u));
+        le32_put(buf + 4 * k, u);
+    }
+    return msgpack_pack_bin(pk, 4 * n) | msgpack_pack_bin_body(pk, buf, 4 * n);
+}
+
 static int pk_market(msgpack_packer *pk, const eng_state_t *st, const eng_ai_t *ai,
                      const eng_market_t *mk)
 {
@@ -158,13 +273,7 @@ static int pk_market(msgpack_packer *pk, const eng_state_t *st, const eng_ai_t *
     rc |= pk_str(pk, "q") | msgpack_pack_array(pk, mk->quote_cnt);
     for (uint8_t i = 0; i < mk->quote_cnt; i++)
         rc |= pk_quote(pk, st, &mk->quotes[i]);
-    rc |= pk_str(pk, "h") | msgpack_pack_array(pk, mk->hist_cnt);
-    for (uint32_t i = 0; i < mk->hist_cnt; i++) {
-        const eng_hist_t *h = eng_market_history(st, mk, i);
-        rc |= msgpack_pack_array(pk, 4) | msgpack_pack_int64(pk, h->ts) |
-              msgpack_pack_double(pk, h->p_first) | msgpack_pack_double(pk, h->point) |
-              pk_bool(pk, h->has_point);
-    }
+    rc |= pk_str(pk, "h") | pk_hist(pk, st, mk);
     if (mk->close_set) {
         rc |= pk_str(pk, "close") | msgpack_pack_array(pk, ENG_OUTCOMES_MAX);
         for (size_t i = 0; i < ENG_OUTCOMES_MAX; i++)
@@ -177,12 +286,7 @@ static int pk_market(msgpack_packer *pk, const eng_state_t *st, const eng_ai_t *
             rc |= msgpack_pack_array(pk, 8) | msgpack_pack_uint8(pk, (uint8_t)slot_ix[j]) |
                   pk_bool(pk, s->has) | msgpack_pack_float(pk, s->p) | pk_bool(pk, s->prev_set) |
                   msgpack_pack_double(pk, s->prev_p_fair) | msgpack_pack_double(pk, s->prev_line);
-            rc |= msgpack_pack_array(pk, (size_t)n_hid);
-            for (int k = 0; k < n_hid; k++)
-                rc |= msgpack_pack_float(pk, s->h[k]);
-            rc |= msgpack_pack_array(pk, (size_t)n_hid);
-            for (int k = 0; k < n_hid; k++)
-                rc |= msgpack_pack_float(pk, s->c[k]);
+            rc |= pk_f32s(pk, s->h, (size_t)n_hid) | pk_f32s(pk, s->c, (size_t)n_hid);
         }
     }
     return rc;
@@ -236,15 +340,30 @@ typedef struct snap_mkt {
     eng_ai_slot_state_t ai[ENG_OUTCOMES_MAX];    /* model state of slot ai_ix[j] (as read) */
     eng_market_in_t in;                          /* what market.c restores */
     bool mirrored;                               /* as stored (checked) */
-    eng_hist_t *hist;                            /* owned; in.hist points here */
+    eng_hist_t *hist;                            /* in.hist points here */
+    bool hist_owned;                             /* hist is on the heap (else: the stack pool) */
     size_t ai_cnt;                               /* entries in ai */
     uint8_t ai_ix[ENG_OUTCOMES_MAX];             /* the candidate slot of each */
+    uint8_t bid[ENG_BOOKS_MAX];                  /* each quote's entry of the record's book
+                                                    table, SNAP_BOOK_NONE past it */
+    eng_market_t *mk;                            /* on apply: the market restored */
 } snap_mkt_t;
 
 /* A whole record, decoded. */
 typedef struct snap_rec {
-    snap_mkt_t *m;                   /* markets (64-aligned, owned) */
+    snap_mkt_t *m;                   /* markets (64-aligned; owned unless m_local) */
     size_t m_cnt;
+    snap_mkt_t *m_local;             /* SNAP_M_LOCAL markets in the caller's frame (borrowed) */
+    eng_hist_t *h_pool;              /* history points in the caller's frame (borrowed) */
+    size_t h_free;                   /* of them not handed out */
+    size_t book_cnt;                 /* the record's distinct books (at most SNAP_BOOKS_TAB) */
+    size_t book_fresh;               /* of them not in the state's book table */
+    bool book_over;                  /* the record names more books than the table holds */
+    struct {
+        const uint8_t *id;           /* the book id (its bytes in the record) */
+        size_t len;
+        int32_t ix;                  /* eng_state_book_find() of it */
+    } book[SNAP_BOOKS_TAB];
     eng_game_t g;                    /* the game; splits, injuries owned */
     eng_snap_at_t at;
     char model[80];                  /* ai_model, "" absent */
@@ -257,6 +376,13 @@ typedef struct snap_rec {
     } elo[2];
     bool fin;                        /* elo had applied the game's final */
 } snap_rec_t;
+
+/* A key of a record's map, with its length. */
+typedef struct snap_key {
+    const char *s;
+    size_t len;
+} snap_key_t;
+#define SNAP_KEY(x) {x, sizeof(x) - 1}
 
 typedef struct snap_frame {
     const char *key; /* a key of a map, or the name of an array */
@@ -315,9 +441,7 @@ static inline __attribute__((always_inline)) sv_err_t rd(snap_dec_t *d, const ch
 {
     wire_mp_reader_t *r = &d->r;
     if (r->end - r->p > 8 && (*r->p == 0xcf || *r->p == 0xd3)) {
-        uint64_t u = 0;
-        for (int k = 1; k <= 8; k++)
-            u = u << 8 | r->p[k];
+        uint64_t u = be64_get(r->p + 1);
         v->kind = *r->p == 0xcf ? WIRE_MP_UINT : WIRE_MP_INT;
         v->u = u;
         v->i = (int64_t)u;
@@ -332,8 +456,31 @@ static inline __attribute__((always_inline)) sv_err_t rd(snap_dec_t *d, const ch
 static inline __attribute__((always_inline)) sv_err_t rd_i64(snap_dec_t *d, const char *key, int64_t lo, int64_t hi, int64_t *x)
 {
     wire_mp_val_t v;
-    sv_err_t rc = rd(d, key, &v);
-    if (rc)
+    sv_err_t rc;
+    if (d->r.p < d->r.end) { /* fixints, int8/16 and uint8/16 in range, read here */
+        const uint8_t *p = d->r.p;
+        size_t left = (size_t)(d->r.end - p);
+        int64_t y;
+        int used;
+        if (*p <= 0x7f || *p >= 0xe0)
+            y = (int8_t)*p, used = 1;
+        else if (*p == 0xcc && left > 1)
+            y = p[1], used = 2;
+        else if (*p == 0xd0 && left > 1)
+            y = (int8_t)p[1], used = 2;
+        else if (*p == 0xcd && left > 2)
+            y = (uint16_t)(p[1] << 8 | p[2]), used = 3;
+        else if (*p == 0xd1 && left > 2)
+            y = (int16_t)(uint16_t)(p[1] << 8 | p[2]), used = 3;
+        else
+            used = 0, y = 0;
+        if (used && y >= lo && y <= hi) {
+            *x = y;
+            d->r.p += used;
+            return SV_OK;
+        }
+    }
+    if ((rc = rd(d, key, &v)) != SV_OK)
         return rc;
     if (v.kind == WIRE_MP_UINT) {
         if (v.u > (uint64_t)INT64_MAX || (int64_t)v.u > hi)
@@ -386,8 +533,18 @@ static inline __attribute__((always_inline)) sv_err_t rd_u32(snap_dec_t *d, cons
 static inline __attribute__((always_inline)) sv_err_t rd_dbl(snap_dec_t *d, const char *key, double *x)
 {
     wire_mp_val_t v;
-    sv_err_t rc = rd(d, key, &v);
-    if (rc)
+    sv_err_t rc;
+    if (d->r.end - d->r.p > 8 && *d->r.p == 0xcb) { /* a float64, read here */
+        uint64_t u = be64_get(d->r.p + 1);
+        double y;
+        memcpy(&y, &u, sizeof(y));
+        if (!isfinite(y))
+            return bad(d, key, "must be finite");
+        d->r.p += 9;
+        *x = y;
+        return SV_OK;
+    }
+    if ((rc = rd(d, key, &v)) != SV_OK)
         return rc;
     if (v.kind != WIRE_MP_FLOAT)
         return bad(d, key, "must be a float");
@@ -412,8 +569,12 @@ static inline __attribute__((always_inline)) sv_err_t rd_f32(snap_dec_t *d, cons
 static inline __attribute__((always_inline)) sv_err_t rd_bool(snap_dec_t *d, const char *key, bool *x)
 {
     wire_mp_val_t v;
-    sv_err_t rc = rd(d, key, &v);
-    if (rc)
+    sv_err_t rc;
+    if (d->r.p < d->r.end && (*d->r.p | 1) == 0xc3) {
+        *x = *d->r.p++ == 0xc3;
+        return SV_OK;
+    }
+    if ((rc = rd(d, key, &v)) != SV_OK)
         return rc;
     if (v.kind != WIRE_MP_BOOL)
         return bad(d, key, "must be a boolean");
@@ -422,7 +583,29 @@ static inline __attribute__((always_inline)) sv_err_t rd_bool(snap_dec_t *d, con
 }
 
 /* A string of min..max bytes without NUL into dst (max + 1 bytes, zero-padded). */
-static inline __attribute__((always_inline)) sv_err_t rd_str(snap_dec_t *d, const char *key, size_t min, size_t max, char *dst)
+/* Whether a[0..n) holds a NUL byte (short strings inline). */
+static inline bool has_nul(const uint8_t *a, size_t n)
+{
+    uint8_t all = 0xff;
+    if (n > 16)
+        return memchr(a, '\0', n) != NULL;
+    for (size_t j = 0; j < n; j++)
+        all &= (uint8_t)(a[j] != 0 ? 0xff : 0);
+    return !all;
+}
+
+/* Whether a[0..n) and b[0..n) are the same bytes (short keys and ids inline). */
+static inline bool bytes_eq(const uint8_t *a, const void *b, size_t n)
+{
+    const uint8_t *c = b;
+    for (size_t j = 0; j < n; j++)
+        if (a[j] != c[j])
+            return false;
+    return true;
+}
+
+/* rd_str, with the string's length into *len. */
+static inline __attribute__((always_inline)) sv_err_t rd_strn(snap_dec_t *d, const char *key, size_t min, size_t max, char *dst, size_t *len)
 {
     wire_mp_val_t v;
     sv_err_t rc = rd(d, key, &v);
@@ -432,19 +615,34 @@ static inline __attribute__((always_inline)) sv_err_t rd_str(snap_dec_t *d, cons
         return bad(d, key, "must be a string");
     if (v.len < min || v.len > max)
         return bad(d, key, "must be %zu..%zu bytes (%u)", min, max, v.len);
-    if (v.len && memchr(v.ptr, '\0', v.len))
+    if (has_nul(v.ptr, v.len))
         return bad(d, key, "holds a NUL byte");
     memcpy(dst, v.ptr, v.len);
     memset(dst + v.len, 0, max + 1 - v.len);
+    *len = v.len;
     return SV_OK;
+}
+
+static inline __attribute__((always_inline)) sv_err_t rd_str(snap_dec_t *d, const char *key, size_t min, size_t max, char *dst)
+{
+    size_t len;
+    return rd_strn(d, key, min, max, dst, &len);
 }
 
 /* An array header of exactly n (n > 0) or at most max (n == 0) entries. */
 static inline __attribute__((always_inline)) sv_err_t rd_arr(snap_dec_t *d, const char *key, size_t n, size_t max, size_t *cnt)
 {
     wire_mp_val_t v;
-    sv_err_t rc = rd(d, key, &v);
-    if (rc)
+    sv_err_t rc;
+    if (d->r.p < d->r.end && (*d->r.p & 0xf0) == 0x90) { /* a fixarray (entries as wire_mp) */
+        size_t c = *d->r.p & 0x0f;
+        if (c < (size_t)(d->r.end - d->r.p) && (n ? c == n : c <= max)) {
+            d->r.p++;
+            *cnt = c;
+            return SV_OK;
+        }
+    }
+    if ((rc = rd(d, key, &v)) != SV_OK)
         return rc;
     if (v.kind != WIRE_MP_ARRAY)
         return bad(d, key, "must be an array");
@@ -469,7 +667,7 @@ static inline __attribute__((always_inline)) sv_err_t rd_map(snap_dec_t *d, cons
 
 /* The keys of one map: which of names (at most 32) the next key is, -1 for an unknown one
  * (skipped). A repeated known key is invalid. */
-static sv_err_t rd_key(snap_dec_t *d, const char *const *names, size_t n, uint32_t *seen,
+static sv_err_t rd_key(snap_dec_t *d, const snap_key_t *names, size_t n, uint32_t *seen,
                        int *which)
 {
     wire_mp_val_t k;
@@ -480,9 +678,9 @@ static sv_err_t rd_key(snap_dec_t *d, const char *const *names, size_t n, uint32
     if (k.kind != WIRE_MP_STR)
         return bad(d, "", "a key must be a string");
     for (size_t j = 0, i = start; j < n; j++, i = i + 1 == n ? 0 : i + 1)
-        if (strlen(names[i]) == k.len && memcmp(names[i], k.ptr, k.len) == 0) {
+        if (names[i].len == k.len && bytes_eq(k.ptr, names[i].s, k.len)) {
             if (*seen & (1u << i))
-                return bad(d, names[i], "repeated key");
+                return bad(d, names[i].s, "repeated key");
             *seen |= 1u << i;
             *which = (int)i;
             return SV_OK;
@@ -494,12 +692,12 @@ static sv_err_t rd_key(snap_dec_t *d, const char *const *names, size_t n, uint32
 }
 
 /* Every key of names (n of them) but those in optional was seen. */
-static sv_err_t need_keys(snap_dec_t *d, const char *const *names, size_t n, uint32_t seen,
+static sv_err_t need_keys(snap_dec_t *d, const snap_key_t *names, size_t n, uint32_t seen,
                           uint32_t optional)
 {
     for (size_t i = 0; i < n; i++)
         if (!(seen & (1u << i)) && !(optional & (1u << i)))
-            return bad(d, names[i], "missing");
+            return bad(d, names[i].s, "missing");
     return SV_OK;
 }
 
@@ -512,7 +710,7 @@ static sv_err_t need_keys(snap_dec_t *d, const char *const *names, size_t n, uin
 
 static sv_err_t dec_at(snap_dec_t *d, eng_snap_at_t *at)
 {
-    static const char *const keys[] = {"part", "pnow", "pos"};
+    static const snap_key_t keys[] = {SNAP_KEY("part"), SNAP_KEY("pnow"), SNAP_KEY("pos")};
     size_t n = 0, cnt = 0;
     uint32_t seen = 0;
     int w = -1;
@@ -547,11 +745,13 @@ static sv_err_t dec_at(snap_dec_t *d, eng_snap_at_t *at)
 
 static sv_err_t dec_game(snap_dec_t *d, eng_game_t *g)
 {
-    static const char *const keys[] = {"known",   "ts",         "sport",      "league",
-                                       "home",    "away",       "commence_ts", "status",
-                                       "period",  "clock_s",    "home_score", "away_score",
-                                       "present", "splits",     "inj",        "off",
-                                       "wx"};
+    static const snap_key_t keys[] = {SNAP_KEY("known"), SNAP_KEY("ts"), SNAP_KEY("sport"),
+                                       SNAP_KEY("league"), SNAP_KEY("home"), SNAP_KEY("away"),
+                                       SNAP_KEY("commence_ts"), SNAP_KEY("status"),
+                                       SNAP_KEY("period"), SNAP_KEY("clock_s"),
+                                       SNAP_KEY("home_score"), SNAP_KEY("away_score"),
+                                       SNAP_KEY("present"), SNAP_KEY("splits"), SNAP_KEY("inj"),
+                                       SNAP_KEY("off"), SNAP_KEY("wx")};
     size_t n = 0, cnt = 0;
     uint32_t seen = 0;
     int w = -1, st;
@@ -658,17 +858,55 @@ static sv_err_t dec_game(snap_dec_t *d, eng_game_t *g)
     return SV_OK;
 }
 
-static sv_err_t dec_quote(snap_dec_t *d, snap_mkt_t *m, size_t i)
+/* Quote i's book (the id's len bytes at id, checked; copied into m->in.books[i]) in the
+ * record's book table: looked up in the state's book table the first time the record names it.
+ * Its entry into m->bid[i], its index in the state's table into m->in.book_ix[i] (-1: new to
+ * it). Quotes of a game's markets name the same books in mostly the same order: entry i is
+ * tried first. */
+static void book_of(const eng_state_t *st, snap_rec_t *rec, snap_mkt_t *m, size_t i,
+                    const uint8_t *id, size_t len)
+{
+    size_t b = rec->book_cnt;
+
+    if (i < rec->book_cnt && rec->book[i].len == len && bytes_eq(rec->book[i].id, id, len))
+        b = i;
+    else
+        for (size_t k = 0; k < rec->book_cnt && b == rec->book_cnt; k++)
+            if (rec->book[k].len == len && bytes_eq(rec->book[k].id, id, len))
+                b = k;
+    if (b < rec->book_cnt) {
+        m->bid[i] = (uint8_t)b;
+        m->in.book_ix[i] = rec->book[b].ix;
+        return;
+    }
+    m->in.book_ix[i] = eng_state_book_find(st, m->in.books[i]);
+    if (rec->book_cnt == SNAP_BOOKS_TAB) {
+        m->bid[i] = SNAP_BOOK_NONE;
+        rec->book_over = true;
+        return;
+    }
+    rec->book[b].id = id;
+    rec->book[b].len = len;
+    rec->book[b].ix = m->in.book_ix[i];
+    rec->book_fresh += m->in.book_ix[i] < 0;
+    rec->book_cnt++;
+    m->bid[i] = (uint8_t)b;
+}
+
+static sv_err_t dec_quote(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec, snap_mkt_t *m,
+                          size_t i)
 {
     eng_quote_t *bq = &m->in.quotes[i];
-    size_t n = 0, cnt = 0;
+    size_t n = 0, cnt = 0, len = 0;
     int64_t x = 0;
 
     memset(bq, 0, sizeof(*bq));
     TRY(rd_arr(d, "", 11, 0, &n));
-    TRY(rd_str(d, "book", 1, WIRE_ID_MAX, m->in.books[i]));
+    TRY(rd_strn(d, "book", 1, WIRE_ID_MAX, m->in.books[i], &len));
+    book_of(st, rec, m, i, d->r.p - len, len); /* the string's bytes end where the reader is */
     for (size_t j = 0; j < i; j++)
-        if (strcmp(m->in.books[j], m->in.books[i]) == 0)
+        if (m->bid[i] != SNAP_BOOK_NONE ? m->bid[j] == m->bid[i]
+                                        : strcmp(m->in.books[j], m->in.books[i]) == 0)
             return bad(d, "book", "repeated book %s", m->in.books[i]);
     TRY(rd_i64(d, "ts", 0, WIRE_TS_MAX, &bq->ts));
     TRY(rd_dbl(d, "line", &bq->line));
@@ -706,6 +944,38 @@ static sv_err_t dec_quote(snap_dec_t *d, snap_mkt_t *m, size_t i)
     return SV_OK;
 }
 
+/* An LSTM vector (h or c) of at most ENG_LSTM_HID_MAX float32, finite, into x (*n of them):
+ * one bin of 4 little-endian bytes each, or the array of floats records were first written with. */
+static sv_err_t dec_f32s(snap_dec_t *d, const char *key, float *x, size_t *n)
+{
+    wire_mp_val_t v;
+
+    TRY(rd(d, key, &v));
+    if (v.kind == WIRE_MP_BIN) {
+        if (v.len % 4 || v.len / 4 > ENG_LSTM_HID_MAX)
+            return bad(d, key, "must be at most %d float32 of 4 bytes (%u bytes)",
+                       ENG_LSTM_HID_MAX, v.len);
+        *n = v.len / 4;
+        for (size_t k = 0; k < *n; k++) {
+            uint32_t u = le32_get(v.ptr + 4 * k);
+            memcpy(&x[k], &u, sizeof(u));
+            if (!isfinite(x[k])) {
+                push(d, key, (long)k);
+                return bad(d, "", "must be finite");
+            }
+        }
+        return SV_OK;
+    }
+    if (v.kind != WIRE_MP_ARRAY)
+        return bad(d, key, "must be a bin or an array");
+    if (v.len > ENG_LSTM_HID_MAX)
+        return bad(d, key, "more than %d entries (%u)", ENG_LSTM_HID_MAX, v.len);
+    *n = v.len;
+    for (size_t k = 0; k < *n; k++)
+        TRY(rd_f32(d, key, &x[k]));
+    return SV_OK;
+}
+
 static sv_err_t dec_slot(snap_dec_t *d, snap_rec_t *rec, snap_mkt_t *m, size_t j)
 {
     eng_ai_slot_state_t *s = &m->ai[j];
@@ -724,24 +994,105 @@ static sv_err_t dec_slot(snap_dec_t *d, snap_rec_t *rec, snap_mkt_t *m, size_t j
     TRY(rd_bool(d, "prev_set", &s->prev_set));
     TRY(rd_dbl(d, "prev_p_fair", &s->prev_p_fair));
     TRY(rd_dbl(d, "prev_line", &s->prev_line));
-    TRY(rd_arr(d, "h", 0, ENG_LSTM_HID_MAX, &nh));
+    TRY(dec_f32s(d, "h", s->h, &nh));
     if (rec->n_hid >= 0 && (size_t)rec->n_hid != nh)
         return bad(d, "h", "%zu units, other slots have %d", nh, rec->n_hid);
     rec->n_hid = (int)nh;
-    for (size_t k = 0; k < nh; k++)
-        TRY(rd_f32(d, "h", &s->h[k]));
-    TRY(rd_arr(d, "c", 0, ENG_LSTM_HID_MAX, &nc));
+    TRY(dec_f32s(d, "c", s->c, &nc));
     if (nc != nh)
         return bad(d, "c", "%zu units, h has %zu", nc, nh);
-    for (size_t k = 0; k < nc; k++)
-        TRY(rd_f32(d, "c", &s->c[k]));
+    return SV_OK;
+}
+
+/* Room for cnt history points of m: from the stack pool when it has them, else the heap. */
+static sv_err_t hist_alloc(snap_rec_t *rec, snap_mkt_t *m, size_t cnt)
+{
+    if (!cnt)
+        return SV_OK;
+    if (cnt <= rec->h_free) {
+        m->hist = rec->h_pool;
+        rec->h_pool += cnt;
+        rec->h_free -= cnt;
+        return SV_OK;
+    }
+    if (!(m->hist = malloc(cnt * sizeof(*m->hist))))
+        return SV_ERR_NOMEM;
+    m->hist_owned = true;
+    return SV_OK;
+}
+
+/* The line history "h": one bin of SNAP_HIST_REC bytes per point (ts int64, p_first float64,
+ * point float64, has_point 0|1; little-endian), or the array of [ts, p_first, point, has_point]
+ * arrays records were first written with. */
+static sv_err_t dec_hist(snap_dec_t *d, snap_rec_t *rec, snap_mkt_t *m)
+{
+    wire_mp_val_t v;
+    size_t cnt;
+
+    TRY(rd(d, "h", &v));
+    if (v.kind == WIRE_MP_BIN) {
+        const uint8_t *p = v.ptr;
+        if (v.len % SNAP_HIST_REC)
+            return bad(d, "h", "must be a whole number of %d-byte points (%u bytes)",
+                       SNAP_HIST_REC, v.len);
+        cnt = v.len / SNAP_HIST_REC;
+        if (cnt > SNAP_HIST_MAX)
+            return bad(d, "h", "more than %d points (%zu)", SNAP_HIST_MAX, cnt);
+        TRY(hist_alloc(rec, m, cnt));
+        for (size_t i = 0; i < cnt; i++, p += SNAP_HIST_REC) {
+            eng_hist_t *h = &m->hist[i];
+            uint64_t ts = le64_get(p), pf = le64_get(p + 8), pt = le64_get(p + 16);
+            const char *key = NULL, *why = NULL;
+            h->ts = (int64_t)ts;
+            memcpy(&h->p_first, &pf, sizeof(pf));
+            memcpy(&h->point, &pt, sizeof(pt));
+            h->has_point = p[24] != 0;
+            /* every check at once (a float64 is finite unless its exponent bits are all set) */
+            if (!((ts > (uint64_t)WIRE_TS_MAX) | ((pf & SNAP_F64_EXP) == SNAP_F64_EXP) |
+                  ((pt & SNAP_F64_EXP) == SNAP_F64_EXP) | (p[24] > 1)))
+                continue;
+            if (ts > (uint64_t)WIRE_TS_MAX)
+                key = "ts", why = "out of range";
+            else if ((pf & SNAP_F64_EXP) == SNAP_F64_EXP)
+                key = "p_first", why = "must be finite";
+            else if ((pt & SNAP_F64_EXP) == SNAP_F64_EXP)
+                key = "point", why = "must be finite";
+            else
+                key = "has_point", why = "must be 0 or 1";
+            push(d, "h", (long)i);
+            return bad(d, key, "%s", why);
+        }
+    } else if (v.kind == WIRE_MP_ARRAY) {
+        cnt = v.len;
+        if (cnt > SNAP_HIST_MAX)
+            return bad(d, "h", "more than %d entries (%zu)", SNAP_HIST_MAX, cnt);
+        TRY(hist_alloc(rec, m, cnt));
+        for (size_t i = 0; i < cnt; i++) {
+            eng_hist_t *h = &m->hist[i];
+            size_t four;
+            push(d, "h", (long)i);
+            memset(h, 0, sizeof(*h));
+            TRY(rd_arr(d, "", 4, 0, &four));
+            TRY(rd_i64(d, "ts", 0, WIRE_TS_MAX, &h->ts));
+            TRY(rd_dbl(d, "p_first", &h->p_first));
+            TRY(rd_dbl(d, "point", &h->point));
+            TRY(rd_bool(d, "has_point", &h->has_point));
+            pop(d);
+        }
+    } else {
+        return bad(d, "h", "must be a bin or an array");
+    }
+    m->in.hist = m->hist;
+    m->in.hist_cnt = cnt;
     return SV_OK;
 }
 
 static sv_err_t dec_market(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec, snap_mkt_t *m)
 {
-    static const char *const keys[] = {"market", "player", "mir", "names", "nok", "ts",
-                                       "upd",    "q",      "h",   "close", "ai"};
+    static const snap_key_t keys[] = {SNAP_KEY("market"), SNAP_KEY("player"), SNAP_KEY("mir"),
+                                       SNAP_KEY("names"), SNAP_KEY("nok"), SNAP_KEY("ts"),
+                                       SNAP_KEY("upd"), SNAP_KEY("q"), SNAP_KEY("h"),
+                                       SNAP_KEY("close"), SNAP_KEY("ai")};
     enum { K_PLAYER = 1u << 1, K_CLOSE = 1u << 9, K_AI = 1u << 10 };
     size_t n = 0, cnt = 0;
     uint32_t seen = 0;
@@ -788,30 +1139,12 @@ static sv_err_t dec_market(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
                            eng_state_conf(st)->max_books);
             for (size_t i = 0; i < cnt; i++) {
                 push(d, "q", (long)i);
-                TRY(dec_quote(d, m, i));
+                TRY(dec_quote(d, st, rec, m, i));
                 pop(d);
             }
             m->in.quote_cnt = (uint8_t)cnt;
             break;
-        case 8:
-            TRY(rd_arr(d, "h", 0, SNAP_HIST_MAX, &cnt));
-            if (cnt && !(m->hist = malloc(cnt * sizeof(*m->hist))))
-                return SV_ERR_NOMEM;
-            for (size_t i = 0; i < cnt; i++) {
-                eng_hist_t *h = &m->hist[i];
-                size_t four;
-                push(d, "h", (long)i);
-                memset(h, 0, sizeof(*h));
-                TRY(rd_arr(d, "", 4, 0, &four));
-                TRY(rd_i64(d, "ts", 0, WIRE_TS_MAX, &h->ts));
-                TRY(rd_dbl(d, "p_first", &h->p_first));
-                TRY(rd_dbl(d, "point", &h->point));
-                TRY(rd_bool(d, "has_point", &h->has_point));
-                pop(d);
-            }
-            m->in.hist = m->hist;
-            m->in.hist_cnt = cnt;
-            break;
+        case 8: TRY(dec_hist(d, rec, m)); break;
         case 9:
             TRY(rd_arr(d, "close", ENG_OUTCOMES_MAX, 0, &cnt));
             push(d, "close", -1);
@@ -849,15 +1182,19 @@ static sv_err_t dec_market(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
 static void rec_release(snap_rec_t *rec)
 {
     for (size_t i = 0; i < rec->m_cnt; i++)
-        free(rec->m[i].hist);
-    free(rec->m);
+        if (rec->m[i].hist_owned)
+            free(rec->m[i].hist);
+    if (rec->m != rec->m_local)
+        free(rec->m);
     free(rec->g.splits);
     free(rec->g.injuries);
 }
 
 static sv_err_t dec_record(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec)
 {
-    static const char *const keys[] = {"v", "event_id", "at", "g", "m", "ai_model", "elo", "fin"};
+    static const snap_key_t keys[] = {SNAP_KEY("v"), SNAP_KEY("event_id"), SNAP_KEY("at"),
+                                       SNAP_KEY("g"), SNAP_KEY("m"), SNAP_KEY("ai_model"),
+                                       SNAP_KEY("elo"), SNAP_KEY("fin")};
     enum { K_MODEL = 1u << 5, K_ELO = 1u << 6, K_FIN = 1u << 7 };
     char event_id[WIRE_ID_MAX + 1];
     size_t n = 0, cnt = 0;
@@ -877,7 +1214,9 @@ static sv_err_t dec_record(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
             size_t sz;
             TRY(rd_arr(d, "m", 0, SNAP_MARKETS_MAX, &cnt));
             sz = (cnt * sizeof(*rec->m) + 63) & ~(size_t)63;
-            if (cnt && !(rec->m = aligned_alloc(64, sz)))
+            if (cnt <= SNAP_M_LOCAL)
+                rec->m = rec->m_local;
+            else if (!(rec->m = aligned_alloc(64, sz)))
                 return SV_ERR_NOMEM;
             for (size_t i = 0; i < cnt; i++) {
                 snap_mkt_t *m = &rec->m[i];
@@ -935,6 +1274,10 @@ static bool books_fit(const eng_state_t *st, const snap_rec_t *rec)
 {
     size_t room = eng_state_book_room(st), fresh = 0;
 
+    if (!rec->book_over)
+        return rec->book_fresh <= room;
+    /* more distinct books than the record's table: counted one by one */
+
     for (size_t i = 0; i < rec->m_cnt; i++)
         for (size_t j = 0; j < rec->m[i].in.quote_cnt; j++) {
             const char *b = rec->m[i].in.books[j];
@@ -951,7 +1294,7 @@ static bool books_fit(const eng_state_t *st, const snap_rec_t *rec)
     return true;
 }
 
-static sv_err_t apply(eng_state_t *st, eng_ai_t *ai, const snap_rec_t *rec, eng_game_t **out)
+static sv_err_t apply(eng_state_t *st, eng_ai_t *ai, snap_rec_t *rec, eng_game_t **out)
 {
     eng_game_t *g;
     eng_market_t *mk;
@@ -966,9 +1309,10 @@ static sv_err_t apply(eng_state_t *st, eng_ai_t *ai, const snap_rec_t *rec, eng_
         slots = model && strcmp(model, rec->model) == 0 && rec->n_hid == eng_ai_n_hid(ai);
     }
     for (size_t i = 0; i < rec->m_cnt; i++) {
-        const snap_mkt_t *m = &rec->m[i];
+        snap_mkt_t *m = &rec->m[i];
         if ((rc = eng_state_restore_market(st, g, &m->in, &mk)) != SV_OK)
             return rc;
+        m->mk = mk;
         if (!ai)
             continue;
         eng_ai_reset_market(ai, mk);
@@ -981,9 +1325,7 @@ static sv_err_t apply(eng_state_t *st, eng_ai_t *ai, const snap_rec_t *rec, eng_
         bool named = false;
         mk = eng_state_game_market(st, g, i);
         for (size_t j = 0; j < rec->m_cnt && !named; j++)
-            named = strcmp(rec->m[j].in.market, mk->market) == 0 &&
-                    rec->m[j].in.has_player == mk->has_player &&
-                    strcmp(rec->m[j].in.player, mk->player) == 0;
+            named = rec->m[j].mk == mk;
         if (named)
             continue;
         eng_state_reset_market(st, mk);
@@ -1012,6 +1354,10 @@ static sv_err_t apply(eng_state_t *st, eng_ai_t *ai, const snap_rec_t *rec, eng_
 sv_err_t eng_snap_restore(eng_state_t *st, eng_ai_t *ai, const void *buf, size_t len,
                           eng_snap_at_t *at, eng_game_t **g, wire_err_t *err)
 {
+    /* the scratch of a usual record (a few markets) lives here, its pages warm from the last
+     * call: a heap block this size comes back from the allocator with fresh pages to fault in */
+    _Alignas(64) snap_mkt_t m_local[SNAP_M_LOCAL];
+    eng_hist_t h_local[SNAP_H_LOCAL];
     snap_dec_t d;
     snap_rec_t rec;
     eng_game_t *gp = NULL;
@@ -1025,6 +1371,9 @@ sv_err_t eng_snap_restore(eng_state_t *st, eng_ai_t *ai, const void *buf, size_t
     memset(&rec, 0, offsetof(snap_rec_t, at) + offsetof(eng_snap_at_t, pos));
     memset(rec.model, 0, sizeof(rec) - offsetof(snap_rec_t, model));
     rec.n_hid = -1;
+    rec.m_local = m_local;
+    rec.h_pool = h_local;
+    rec.h_free = SNAP_H_LOCAL;
     wire_mp_init(&d.r, buf, len);
     d.err = err;
     d.depth = 0;

@@ -1,9 +1,10 @@
 /*
- * 0337–0341: state records (engine/snap.h): a game's record restored into a fresh state encodes
+ * 0337–0342: state records (engine/snap.h): a game's record restored into a fresh state encodes
  * to the same bytes and gives markets with the same derived fields; the restored state scores
  * further odds exactly as the original; the LSTM state and Elo ratings come back bit for bit;
  * malformed records (every truncation, hand-made bad fields) are refused naming the field and
- * change nothing.
+ * change nothing; the line history and LSTM vectors are bins, and the array forms records were
+ * first written with still restore to the same state.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "ml/lstm.h"
 #include "snap.h"
 #include "wire.h"
+#include "wire_mp.h"
 
 #define TS 1767225600000LL /* 2026-01-01T00:00:00Z */
 
@@ -686,5 +688,331 @@ end:
     msgpack_sbuffer_destroy(&after);
     eng_state_free(a);
     eng_state_free(b);
+    return t_rc_;
+}
+
+/* The value of key k of market mi of the record in sb: its offset, its length into *len; 0 when
+ * the record has none. */
+static size_t mkt_val(const msgpack_sbuffer *sb, size_t mi, const char *k, size_t *len)
+{
+    const uint8_t *b = (const uint8_t *)sb->data;
+    wire_mp_reader_t r;
+    wire_mp_val_t v, key;
+    wire_mp_init(&r, sb->data, sb->size);
+    if (wire_mp_next(&r, &v) || v.kind != WIRE_MP_MAP)
+        return 0;
+    for (uint32_t i = 0, n = v.len; i < n; i++) {
+        if (wire_mp_next(&r, &key))
+            return 0;
+        if (key.kind != WIRE_MP_STR || key.len != 1 || key.ptr[0] != 'm') {
+            if (wire_mp_skip(&r, 1))
+                return 0;
+            continue;
+        }
+        if (wire_mp_next(&r, &v) || v.kind != WIRE_MP_ARRAY || mi >= v.len)
+            return 0;
+        for (size_t j = 0; j < mi; j++)
+            if (wire_mp_skip(&r, 2))
+                return 0;
+        if (wire_mp_next(&r, &v) || v.kind != WIRE_MP_MAP)
+            return 0;
+        for (uint32_t j = 0, nm = v.len; j < nm; j++) {
+            size_t off;
+            if (wire_mp_next(&r, &key) || key.kind != WIRE_MP_STR)
+                return 0;
+            off = (size_t)(r.p - b);
+            if (wire_mp_skip(&r, 3))
+                return 0;
+            if (key.len == strlen(k) && memcmp(key.ptr, k, key.len) == 0) {
+                *len = (size_t)(r.p - b) - off;
+                return off;
+            }
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* The value of entry e of the first model slot of market mi ("ai"[0][e]); as mkt_val. */
+static size_t slot_val(const msgpack_sbuffer *sb, size_t mi, size_t e, size_t *len)
+{
+    const uint8_t *b = (const uint8_t *)sb->data;
+    wire_mp_reader_t r;
+    wire_mp_val_t v;
+    size_t off = mkt_val(sb, mi, "ai", len);
+    if (!off)
+        return 0;
+    wire_mp_init(&r, b + off, *len);
+    if (wire_mp_next(&r, &v) || v.kind != WIRE_MP_ARRAY || !v.len || wire_mp_next(&r, &v) ||
+        v.kind != WIRE_MP_ARRAY || e >= v.len)
+        return 0;
+    for (size_t j = 0; j < e; j++)
+        if (wire_mp_skip(&r, 4))
+            return 0;
+    off = (size_t)(r.p - b);
+    if (wire_mp_skip(&r, 4))
+        return 0;
+    *len = (size_t)(r.p - b) - off;
+    return off;
+}
+
+/* Copy the value at r (one whole value) to out as it is. */
+static bool copy_val(wire_mp_reader_t *r, msgpack_sbuffer *out)
+{
+    const uint8_t *p = r->p;
+    return wire_mp_skip(r, 1) == SV_OK && msgpack_sbuffer_write(out, (const char *)p,
+                                                                  (size_t)(r->p - p)) == 0;
+}
+
+/* A bin of float32 (the LSTM h or c) at r written to pk as the array of floats it replaced. */
+static bool f32s_to_array(wire_mp_reader_t *r, msgpack_packer *pk)
+{
+    wire_mp_val_t v;
+    if (wire_mp_next(r, &v) || v.kind != WIRE_MP_BIN || v.len % 4)
+        return false;
+    msgpack_pack_array(pk, v.len / 4);
+    for (uint32_t k = 0; k < v.len / 4; k++) {
+        float f;
+        memcpy(&f, v.ptr + 4 * k, 4); /* little-endian host */
+        msgpack_pack_float(pk, f);
+    }
+    return true;
+}
+
+/* The record in sb rewritten into out (fresh) in the first layout: each market's "h" an array of
+ * [ts, p_first, point, has_point] arrays, each model slot's h and c arrays of float32. */
+static bool to_arrays(const msgpack_sbuffer *sb, msgpack_sbuffer *out)
+{
+    wire_mp_reader_t r;
+    wire_mp_val_t v, key;
+    msgpack_packer pk;
+    const uint8_t *p;
+    msgpack_sbuffer_init(out);
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    wire_mp_init(&r, sb->data, sb->size);
+#define RAW(from) msgpack_sbuffer_write(out, (const char *)(from), (size_t)(r.p - (from)))
+    p = r.p;
+    if (wire_mp_next(&r, &v) || v.kind != WIRE_MP_MAP)
+        return false;
+    RAW(p);
+    for (uint32_t i = 0, n = v.len; i < n; i++) {
+        p = r.p;
+        if (wire_mp_next(&r, &key))
+            return false;
+        RAW(p);
+        if (key.len != 1 || key.ptr[0] != 'm') {
+            if (!copy_val(&r, out))
+                return false;
+            continue;
+        }
+        p = r.p;
+        if (wire_mp_next(&r, &v) || v.kind != WIRE_MP_ARRAY)
+            return false;
+        RAW(p);
+        for (uint32_t mi = 0, nm = v.len; mi < nm; mi++) {
+            wire_mp_val_t mv;
+            p = r.p;
+            if (wire_mp_next(&r, &mv) || mv.kind != WIRE_MP_MAP)
+                return false;
+            RAW(p);
+            for (uint32_t j = 0; j < mv.len; j++) {
+                p = r.p;
+                if (wire_mp_next(&r, &key))
+                    return false;
+                RAW(p);
+                if (key.len == 1 && key.ptr[0] == 'h') {
+                    wire_mp_val_t h;
+                    if (wire_mp_next(&r, &h) || h.kind != WIRE_MP_BIN || h.len % 25)
+                        return false;
+                    msgpack_pack_array(&pk, h.len / 25);
+                    for (uint32_t k = 0; k < h.len / 25; k++) {
+                        const uint8_t *q = h.ptr + 25 * k;
+                        int64_t ts;
+                        double pf, pt;
+                        memcpy(&ts, q, 8); /* little-endian host */
+                        memcpy(&pf, q + 8, 8);
+                        memcpy(&pt, q + 16, 8);
+                        msgpack_pack_array(&pk, 4);
+                        msgpack_pack_int64(&pk, ts);
+                        msgpack_pack_double(&pk, pf);
+                        msgpack_pack_double(&pk, pt);
+                        if (q[24])
+                            msgpack_pack_true(&pk);
+                        else
+                            msgpack_pack_false(&pk);
+                    }
+                } else if (key.len == 2 && memcmp(key.ptr, "ai", 2) == 0) {
+                    wire_mp_val_t a;
+                    p = r.p;
+                    if (wire_mp_next(&r, &a) || a.kind != WIRE_MP_ARRAY)
+                        return false;
+                    RAW(p);
+                    for (uint32_t s = 0; s < a.len; s++) {
+                        wire_mp_val_t e;
+                        p = r.p;
+                        if (wire_mp_next(&r, &e) || e.kind != WIRE_MP_ARRAY || e.len != 8)
+                            return false;
+                        RAW(p);
+                        for (int k = 0; k < 6; k++)
+                            if (!copy_val(&r, out))
+                                return false;
+                        if (!f32s_to_array(&r, &pk) || !f32s_to_array(&r, &pk))
+                            return false;
+                    }
+                } else if (!copy_val(&r, out)) {
+                    return false;
+                }
+            }
+        }
+    }
+#undef RAW
+    return r.p == r.end;
+}
+
+/* The bin forms: the history and the LSTM vectors are one bin each; a bin of the wrong length or
+ * holding a NaN (or another bad value) is refused naming the field and changes nothing; a record
+ * in the first layout (arrays) restores to the same state as its bin form. */
+int test_0342_snap_bin_forms(void);
+int test_0342_snap_bin_forms(void)
+{
+    const char *path = model_file();
+    char errstr[256];
+    eng_ai_t *ai_a = NULL, *ai_b = NULL, *ai_c = NULL;
+    eng_state_t *a = state_new(), *b = state_new(), *c = state_new();
+    msgpack_sbuffer rec, old, rb, rc_, before, after;
+    wire_err_t err;
+    size_t off, len, off_h, len_h, off_c, len_c;
+    T_BEGIN;
+    msgpack_sbuffer_init(&rec);
+    msgpack_sbuffer_init(&old);
+    msgpack_sbuffer_init(&rb);
+    msgpack_sbuffer_init(&rc_);
+    msgpack_sbuffer_init(&before);
+    msgpack_sbuffer_init(&after);
+    T_ASSERT(path);
+    ai_a = eng_ai_new(path, "nba:20:65", errstr, sizeof(errstr));
+    ai_b = eng_ai_new(path, "nba:20:65", errstr, sizeof(errstr));
+    ai_c = eng_ai_new(path, "nba:20:65", errstr, sizeof(errstr));
+    T_ASSERT(ai_a && ai_b && ai_c);
+    T_ASSERT_INT(build(a, ai_a), ==, SV_OK);
+    msgpack_sbuffer_destroy(&rec);
+    T_ASSERT_INT(encode_game(a, ai_a, "g1", &rec), ==, SV_OK);
+
+    /* the layout: "h" a bin16 of 64 points of 25 bytes; the slot's h and c a bin8 of 8 float32 */
+    T_ASSERT((off = mkt_val(&rec, 0, "h", &len)) > 0);
+    T_ASSERT_INT((uint8_t)rec.data[off], ==, 0xc5);
+    T_ASSERT_INT(len, ==, 3 + 64 * 25);
+    T_ASSERT_INT(((uint8_t)rec.data[off + 1] << 8 | (uint8_t)rec.data[off + 2]), ==, 64 * 25);
+    {
+        const eng_market_t *mk = eng_state_game_market(a, eng_state_game(a, "g1"), 0);
+        const eng_hist_t *h0 = eng_market_history(a, mk, 0);
+        int64_t ts;
+        double pf;
+        memcpy(&ts, rec.data + off + 3, 8); /* little-endian host */
+        memcpy(&pf, rec.data + off + 3 + 8, 8);
+        T_ASSERT_INT(ts, ==, h0->ts);
+        T_ASSERT(memcmp(&pf, &h0->p_first, 8) == 0);
+        T_ASSERT_INT(rec.data[off + 3 + 24], ==, h0->has_point ? 1 : 0);
+    }
+    T_ASSERT((off_h = slot_val(&rec, 0, 6, &len_h)) > 0);
+    T_ASSERT((off_c = slot_val(&rec, 0, 7, &len_c)) > 0);
+    T_ASSERT_INT((uint8_t)rec.data[off_h], ==, 0xc4);
+    T_ASSERT_INT((uint8_t)rec.data[off_h + 1], ==, 8 * 4);
+    T_ASSERT_INT(len_h, ==, 2 + 8 * 4);
+    T_ASSERT_INT(len_c, ==, 2 + 8 * 4);
+
+    /* the array form of the same record restores to the same state */
+    T_ASSERT(to_arrays(&rec, &old));
+    T_ASSERT(old.size > rec.size);
+    T_ASSERT((off = mkt_val(&old, 0, "h", &len)) > 0);
+    T_ASSERT_INT((uint8_t)old.data[off], ==, 0xdc); /* array16 of 64 */
+    T_ASSERT_INT(eng_snap_restore(b, ai_b, rec.data, rec.size, NULL, NULL, &err), ==, SV_OK);
+    T_ASSERT_INT(eng_snap_restore(c, ai_c, old.data, old.size, NULL, NULL, &err), ==, SV_OK);
+    msgpack_sbuffer_destroy(&rb);
+    msgpack_sbuffer_destroy(&rc_);
+    T_ASSERT_INT(encode_game(b, ai_b, "g1", &rb), ==, SV_OK);
+    T_ASSERT_INT(encode_game(c, ai_c, "g1", &rc_), ==, SV_OK);
+    T_ASSERT(rb.size == rec.size && memcmp(rb.data, rec.data, rec.size) == 0);
+    T_ASSERT(rc_.size == rec.size && memcmp(rc_.data, rec.data, rec.size) == 0);
+    for (size_t i = 0; i < eng_state_market_cnt(b); i++) {
+        const eng_market_t *x = eng_state_market_at(b, i);
+        const eng_market_t *y = eng_state_market(c, x->event_id, x->market, x->player);
+        T_ASSERT(y && derived_eq(b, x, c, y));
+        for (size_t k = 0; k < x->cand_cnt; k++) {
+            double pb, pc;
+            T_ASSERT(eng_ai_p_model(ai_b, x, k, &pb) && eng_ai_p_model(ai_c, y, k, &pc));
+            T_ASSERT(memcmp(&pb, &pc, sizeof(pb)) == 0);
+        }
+    }
+
+    /* bad bins, each refused with the field named; b stays as it is */
+    msgpack_sbuffer_destroy(&before);
+    T_ASSERT_INT(encode_all(b, ai_b, &before), ==, SV_OK);
+    T_ASSERT((off = mkt_val(&rec, 0, "h", &len)) > 0);
+    {
+        uint8_t short_bin[2 + 24] = {0xc4, 24};
+        T_ASSERT_INT(restore_patched(b, &rec, off, len, short_bin, sizeof(short_bin), &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].h");
+        T_ASSERT_CONTAINS(err.reason, "25-byte");
+    }
+    {
+        static const uint8_t nan64[8] = {0, 0, 0, 0, 0, 0, 0xf8, 0x7f}; /* little-endian NaN */
+        static const uint8_t inf64[8] = {0, 0, 0, 0, 0, 0, 0xf0, 0xff}; /* -inf */
+        static const uint8_t neg[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+        T_ASSERT_INT(restore_patched(b, &rec, off + 3 + 25 + 8, 8, nan64, 8, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].h[1].p_first");
+        T_ASSERT_CONTAINS(err.reason, "finite");
+        T_ASSERT_INT(restore_patched(b, &rec, off + 3 + 25 * 63 + 16, 8, inf64, 8, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].h[63].point");
+        T_ASSERT_CONTAINS(err.reason, "finite");
+        T_ASSERT_INT(restore_patched(b, &rec, off + 3 + 25 * 2, 8, neg, 8, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].h[2].ts");
+        T_ASSERT_CONTAINS(err.reason, "out of range");
+        T_ASSERT_INT(restore_patched(b, &rec, off + 3 + 24, 1, "\x02", 1, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].h[0].has_point");
+    }
+    T_ASSERT_INT(restore_patched(b, &rec, off, len, "\xa1x", 2, &err), ==, SV_ERR_INVALID);
+    T_ASSERT_STR(err.field, "m[0].h");
+    T_ASSERT_CONTAINS(err.reason, "bin or an array");
+    {
+        static const uint8_t nan32[4] = {0, 0, 0xc0, 0x7f}; /* little-endian float32 NaN */
+        uint8_t five[2 + 5] = {0xc4, 5};
+        uint8_t long_bin[3 + 4 * 65] = {0xc5, 1, 4}; /* bin16 of 65 float32 */
+        T_ASSERT_INT(restore_patched(b, &rec, off_h + 2 + 4 * 3, 4, nan32, 4, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].ai[0].h[3]");
+        T_ASSERT_CONTAINS(err.reason, "finite");
+        T_ASSERT_INT(restore_patched(b, &rec, off_c, len_c, five, sizeof(five), &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].ai[0].c");
+        T_ASSERT_CONTAINS(err.reason, "float32");
+        T_ASSERT_INT(restore_patched(b, &rec, off_h, len_h, long_bin, sizeof(long_bin), &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].ai[0].h");
+        T_ASSERT_CONTAINS(err.reason, "at most 64");
+    }
+    msgpack_sbuffer_destroy(&after);
+    T_ASSERT_INT(encode_all(b, ai_b, &after), ==, SV_OK);
+    T_ASSERT(after.size == before.size && memcmp(after.data, before.data, before.size) == 0);
+end:
+    msgpack_sbuffer_destroy(&rec);
+    msgpack_sbuffer_destroy(&old);
+    msgpack_sbuffer_destroy(&rb);
+    msgpack_sbuffer_destroy(&rc_);
+    msgpack_sbuffer_destroy(&before);
+    msgpack_sbuffer_destroy(&after);
+    eng_state_free(a);
+    eng_state_free(b);
+    eng_state_free(c);
+    eng_ai_free(ai_a);
+    eng_ai_free(ai_b);
+    eng_ai_free(ai_c);
+    if (path)
+        model_rm(path);
     return t_rc_;
 }

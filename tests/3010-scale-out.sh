@@ -18,18 +18,7 @@ X=(-X kafka.group=scale -X kafka.session_timeout_ms=3000 -X kafka.commit_interva
    -X signal.ev_min=-0.05)
 
 # the reference: one engine
-start_broker --brokers 3 --partitions 6
-engine "$TMP/ref.log"; REF=$BG_PID
-wait_for 30 grep -q 'event=started' "$TMP/ref.log" || fail "the engine did not start"
-run "$TMP/ref.log"
-finish "$TMP/ref.log"
-n_ref=$(topic_count savant.scores.v1)
-last_scores >"$TMP/ref.scores"
-last_signals >"$TMP/ref.signals"
-kill -TERM "$REF"; wait "$REF" || fail "reference engine exit status $?"
-n_sig=$(grep -c . "$TMP/ref.signals" || true)
-kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true
-[ "$n_sig" -gt 0 ] || fail "the input gave no signal: nothing to compare"
+reference --brokers 3 --partitions 6
 
 # three engines in one group; the second is killed once a third of the odds are applied
 start_broker --brokers 3 --partitions 6

@@ -82,3 +82,20 @@ finish() { # finish LOG...: the finals once every odds event is applied, then wa
     wait_for 60 valid_ge games $((2 * G)) "$@" || fail "the finals were not applied"
     wait_for 60 settled || fail "the output did not settle"
 }
+# reference BROKER-OPTION...: one undisturbed engine over the whole input, on a broker of its own
+# (stopped after): $TMP/ref.scores, $TMP/ref.signals, n_ref (scores produced), n_sig (signals)
+reference() {
+    local ref
+    start_broker "$@"
+    engine "$TMP/ref.log"; ref=$BG_PID
+    wait_for 30 grep -q 'event=started' "$TMP/ref.log" || fail "the engine did not start"
+    run "$TMP/ref.log"
+    finish "$TMP/ref.log"
+    n_ref=$(topic_count savant.scores.v1)
+    last_scores >"$TMP/ref.scores"
+    last_signals >"$TMP/ref.signals"
+    kill -TERM "$ref"; wait "$ref" || fail "reference engine exit status $?"
+    n_sig=$(grep -c . "$TMP/ref.signals" || true)
+    kill "$BROKER_PID"; wait "$BROKER_PID" 2>/dev/null || true
+    [ "$n_sig" -gt 0 ] || fail "the input gave no signal: nothing to compare"
+}

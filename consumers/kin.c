@@ -507,12 +507,6 @@ out:
     return rc;
 }
 
-/*
- * The changelog: its partitions with the partition numbers of parts, each read from its
- * beginning to its end, every record handed to the callback as a replay; ki->restored[p] counts
- * the records of partition p. @returns SV_OK, or SV_ERR_KAFKA (logged; some records may have
- * been handed over: the caller forgets them and re-reads the input instead).
- */
 /* A changelog record of this engine's group: its key is "GROUP|event_id" (engine/clog.c).
  * Groups sharing the topic each read only their own; a record of another group, or one written
  * before the key had the group, is passed by. */
@@ -523,6 +517,12 @@ static bool kin_own_record(const kin_t *ki, const rd_kafka_message_t *m)
            memcmp(m->key, ki->cfg->kafka_group, n) == 0;
 }
 
+/*
+ * The changelog: its partitions with the partition numbers of parts, each read from its
+ * beginning to its end, every record handed to the callback as a replay; ki->restored[p] counts
+ * the records of partition p. @returns SV_OK, or SV_ERR_KAFKA (logged; some records may have
+ * been handed over: the caller forgets them and re-reads the input instead).
+ */
 static sv_err_t kin_read_changelog(kin_t *ki, const rd_kafka_topic_partition_list_t *parts)
 {
     rd_kafka_topic_partition_list_t *from = rd_kafka_topic_partition_list_new(parts->cnt);
@@ -627,14 +627,14 @@ static void kin_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             ki->revoked(ki->cb_arg, parts);
         /* offsets held back for a changelog flush that will not come for these partitions:
          * their next owner (maybe this engine again) starts from the committed ones */
-        for (int i = 0; ki->gated && i < parts->cnt; i++)
-            rd_kafka_topic_partition_list_del(ki->gated, parts->elems[i].topic,
-                                              parts->elems[i].partition);
-        /* likewise a batch still in flight: once complete, its offsets of these partitions
-         * would go to the gate and be stored after a re-assignment, past the rebuilt state */
-        for (int i = 0; ki->gated && !ki->txn && i < parts->cnt; i++)
-            rd_kafka_topic_partition_list_del(ki->batch, parts->elems[i].topic,
-                                              parts->elems[i].partition);
+        for (int i = 0; ki->gated && i < parts->cnt; i++) {
+            const rd_kafka_topic_partition_t *tp = &parts->elems[i];
+            rd_kafka_topic_partition_list_del(ki->gated, tp->topic, tp->partition);
+            /* likewise a batch still in flight: once complete, its offsets of these partitions
+             * would go to the gate and be stored after a re-assignment, past the rebuilt state */
+            if (!ki->txn)
+                rd_kafka_topic_partition_list_del(ki->batch, tp->topic, tp->partition);
+        }
         if (coop)
             error = rd_kafka_incremental_unassign(rk, parts);
         else

@@ -61,7 +61,7 @@ struct eng_bets {
     void *arg;
     bet_live_t *live;               /* per slot */
     size_t live_cap;
-    eng_htab_t ids;                 /* signal_id -> slot (every id a slot ever had) */
+    eng_htab_t ids;                 /* signal_id -> slot (the id each used slot has now) */
     bet_started_t *started;
     size_t started_cnt, started_cap;
     struct event *sweep_ev;
@@ -266,6 +266,8 @@ sv_err_t eng_bets_on_signal(eng_bets_t *b, uint32_t slot, const wire_signal_t *s
     if (!ids_has(b, h, slot) && eng_htab_insert(&b->ids, h, slot) != SV_OK)
         return SV_ERR_NOMEM;
     l = &b->live[slot];
+    if (l->used && strcmp(l->id, sig->signal_id) != 0) /* a new id (the line moved) */
+        eng_htab_remove(&b->ids, eng_htab_hash_str(0, l->id), slot);
     if (sig->state == WIRE_SIG_WITHDRAWN && sig->reason_cnt > 0 && l->used && l->open &&
         strcmp(sig->reasons[0], "withdrawn: game started") == 0 &&
         started_add(b, slot, sig, l) != SV_OK)
@@ -797,7 +799,8 @@ static const char *status_of(eng_grade_result_t r)
 
 typedef struct game_job {
     eng_bets_t *b;
-    uint32_t gi;
+    char event_id[WIRE_ID_MAX + 1]; /* the game (by key: it may be retired, its index reused,
+                                     * before the answer comes) */
     int64_t ts;
 } game_job_t;
 
@@ -805,12 +808,16 @@ static void game_bets(void *arg, const PGresult *res, sv_err_t rc)
 {
     game_job_t *gj = arg;
     eng_bets_t *b = gj->b;
+    const eng_game_t *g = eng_state_game(b->st, gj->event_id);
     eng_grade_game_t gg;
 
-    if (rc != SV_OK || !game_of(b, gj->gi, &gg)) {
+    if (rc != SV_OK || !g || !game_of(b, g->idx, &gg)) {
         if (rc != SV_OK)
             LOG_WARN("bets", "grade_failed", "event=%s err=%s (retried by the sweep)",
-                     eng_state_game_at(b->st, gj->gi)->event_id, sv_err2str(rc));
+                     gj->event_id, sv_err2str(rc));
+        else if (!g)
+            LOG_WARN("bets", "grade_failed", "event=%s err=\"game retired before the answer\"",
+                     gj->event_id);
         free(gj);
         return;
     }
@@ -830,7 +837,7 @@ static void game_bets(void *arg, const PGresult *res, sv_err_t rc)
         gb.point = gb.has_point ? strtod(PQgetvalue(res, i, 5), NULL) : 0;
         gb.price = atoi(PQgetvalue(res, i, 6));
         gb.stake = strtod(PQgetvalue(res, i, 7), NULL);
-        close_of(b, eng_state_game_at(b->st, gj->gi)->event_id, gb.market, player, gb.side, &gb,
+        close_of(b, gj->event_id, gb.market, player, gb.side, &gb,
                  &gg.has_draw);
         eng_grade(&gb, &gg, &o);
         if (o.result == ENG_GRADE_OPEN)
@@ -867,11 +874,30 @@ static void grade_bets_of(eng_bets_t *b, uint32_t gi, int64_t ts)
     if (!b->store || !(gj = calloc(1, sizeof(*gj))))
         return;
     gj->b = b;
-    gj->gi = gi;
+    sv_strlcpy(gj->event_id, eng_state_game_at(b->st, gi)->event_id, sizeof(gj->event_id));
     gj->ts = ts;
-    v[0] = eng_state_game_at(b->st, gi)->event_id;
+    v[0] = gj->event_id;
     if (eng_store_query(b->store, ST_GAME, 1, v, NULL, NULL, game_bets, gj) != SV_OK)
         free(gj);
+}
+
+void eng_bets_retire_game(eng_bets_t *b, const eng_game_t *g)
+{
+    size_t keep = 0;
+
+    for (size_t m = 0; m < g->market_cnt; m++) {
+        uint32_t mi = eng_state_game_market(b->st, g, m)->idx;
+        for (uint32_t slot = mi * ENG_OUTCOMES_MAX; slot < (mi + 1) * ENG_OUTCOMES_MAX; slot++) {
+            if (slot >= b->live_cap || !b->live[slot].used)
+                continue;
+            eng_htab_remove(&b->ids, eng_htab_hash_str(0, b->live[slot].id), slot);
+            memset(&b->live[slot], 0, sizeof(b->live[slot]));
+        }
+    }
+    for (size_t i = 0; i < b->started_cnt; i++) /* graded when it ended: normally none left */
+        if (b->started[i].game != g->idx)
+            b->started[keep++] = b->started[i];
+    b->started_cnt = keep;
 }
 
 sv_err_t eng_bets_game_ended(eng_bets_t *b, uint32_t gi, int64_t ts, bool replaying)

@@ -106,6 +106,14 @@ void eng_bets_result(eng_bets_t *b, const wire_placement_result_t *r, eng_bets_d
                      void *ctx);
 
 /**
+ * @brief Game g is about to be retired (eng_state_retire_game()): its slots' live signals are
+ *        forgotten (a click on one of them is refused as for an unknown signal), so new markets
+ *        taking the indices start clean. Placed bets are in the database and stay; a grading
+ *        still in flight finds the game gone and says so.
+ */
+void eng_bets_retire_game(eng_bets_t *b, const eng_game_t *g);
+
+/**
  * @brief Game gi reached an end (final: graded by its score; cancelled or postponed: void) at
  *        event time ts: grade the signals open at its start (emitted now, unless replaying)
  *        and ask the database for its placed bets to grade (not when replaying: the sweep

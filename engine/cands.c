@@ -63,6 +63,13 @@ void eng_cands_set_ai(eng_cands_t *c, const eng_ai_t *ai)
     c->ai = ai;
 }
 
+void eng_cands_reset_game(eng_cands_t *c, uint32_t game)
+{
+    if (game < c->games_cap)
+        c->games[game].valid = false; /* its next use recomputes it with a new gen, which makes
+                                       * every line part of its markets' slots stale too */
+}
+
 unsigned long long eng_cands_scored(const eng_cands_t *c)
 {
     return c->scored;

@@ -51,6 +51,10 @@ void eng_cands_set_ai(eng_cands_t *c, const eng_ai_t *ai);
 bool eng_cands_score(eng_cands_t *c, const eng_state_t *st, const eng_market_t *mk, size_t i,
                      wire_score_t *sc, eng_score_t *out, eng_why_t *why);
 
+/** @brief Forget what was computed for game index game (it is retired: eng_state_retire_game()),
+ *         so a new game taking the index, and markets taking its markets' indices, start anew. */
+void eng_cands_reset_game(eng_cands_t *c, uint32_t game);
+
 /** @brief Candidates scored so far. */
 unsigned long long eng_cands_scored(const eng_cands_t *c);
 

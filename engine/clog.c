@@ -28,6 +28,13 @@ typedef struct clog_part {
 } clog_part_t;
 
 /* One flush: its records in flight and the offsets they cover. Flushes complete in order. */
+/* A retired game whose record is to be removed: a tombstone at the next flush. */
+typedef struct clog_tomb {
+    int32_t part;                      /* its changelog partition */
+    int64_t ts;                        /* the partition's event time when it retired */
+    char event_id[WIRE_ID_MAX + 1];    /* its key's event_id */
+} clog_tomb_t;
+
 typedef struct clog_flush {
     rd_kafka_topic_partition_list_t *offs;
     size_t pending;            /* records not acknowledged yet */
@@ -53,6 +60,8 @@ struct eng_clog {
     size_t parts_cap;
     uint32_t *restored;
     size_t restored_cnt, restored_cap;
+    clog_tomb_t *tombs;        /* tombstones for the next flush */
+    size_t tomb_cnt, tomb_cap;
     struct timespec restore_t0; /* the first record of the current restore */
     bool restoring;
     clog_flush_t *head, *tail; /* flushes in flight, oldest first */
@@ -105,6 +114,7 @@ void eng_clog_free(eng_clog_t *c)
     free(c->dirty);
     free(c->parts);
     free(c->restored);
+    free(c->tombs);
     msgpack_sbuffer_destroy(&c->buf);
     free(c);
 }
@@ -259,6 +269,18 @@ static void clog_flush(eng_clog_t *c)
         c->stats.bytes_written += c->buf.size;
     }
     c->dirty_cnt = 0;
+    for (size_t k = 0; k < c->tomb_cnt; k++) {
+        const clog_tomb_t *t = &c->tombs[k];
+        size_t klen = (size_t)snprintf(c->key, sizeof(c->key), "%s|%s", c->group, t->event_id);
+        f->pending++;
+        if (kout_produce_part(c->kout, c->topic, t->part, c->key, klen, NULL, 0, t->ts, f) !=
+            SV_OK) {
+            f->pending--;
+            continue; /* as above */
+        }
+        c->stats.tombstones_written++;
+    }
+    c->tomb_cnt = 0;
     if (f->pending > 1)
         c->stats.flushes++;
     f->pending--;
@@ -291,7 +313,7 @@ void eng_clog_flush_now(eng_clog_t *c)
 
 void eng_clog_flush_acked(eng_clog_t *c)
 {
-    if (c->dirty_cnt > 0)
+    if (c->dirty_cnt > 0 || c->tomb_cnt > 0)
         clog_flush(c);
 }
 
@@ -315,7 +337,41 @@ void eng_clog_ack(eng_clog_t *c, void *opaque, rd_kafka_resp_err_t err)
     clog_complete(c);
 }
 
-sv_err_t eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **gp)
+sv_err_t eng_clog_retire(eng_clog_t *c, const eng_game_t *g, bool tombstone)
+{
+    size_t keep = 0;
+
+    if (tombstone && g->part >= 0) {
+        clog_tomb_t *t;
+        if (sv_grow((void **)&c->tombs, &c->tomb_cap, sizeof(*c->tombs), c->tomb_cnt, 64) != SV_OK)
+            return SV_ERR_NOMEM;
+        t = &c->tombs[c->tomb_cnt++];
+        t->part = g->part;
+        t->ts = eng_clog_pnow(c, g->part);
+        sv_strlcpy(t->event_id, g->event_id, sizeof(t->event_id));
+    }
+    if (g->idx < c->games_cap) {
+        clog_game_t *cg = &c->games[g->idx];
+        if (cg->dirty) {
+            for (size_t k = 0; k < c->dirty_cnt; k++)
+                if (c->dirty[k] != g->idx)
+                    c->dirty[keep++] = c->dirty[k];
+            c->dirty_cnt = keep;
+        }
+        if (cg->listed) {
+            keep = 0;
+            for (size_t k = 0; k < c->restored_cnt; k++)
+                if (c->restored[k] != g->idx)
+                    c->restored[keep++] = c->restored[k];
+            c->restored_cnt = keep;
+        }
+        memset(cg, 0, sizeof(*cg));
+    }
+    return SV_OK;
+}
+
+sv_err_t eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **gp,
+                          bool *gone)
 {
     eng_snap_at_t at;
     wire_err_t err;
@@ -325,12 +381,28 @@ sv_err_t eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t
     sv_err_t rc;
 
     *gp = NULL;
+    *gone = false;
     if (!c->restoring) {
         c->restoring = true;
         clock_gettime(CLOCK_MONOTONIC, &c->restore_t0);
     }
-    if (!m->payload)
-        return SV_OK; /* a tombstone: the game's record was removed */
+    if (!m->payload) {
+        /* a tombstone: the game retired after the records before it (not compacted away yet);
+         * a game this restore brought back goes again (the caller retires it everywhere) */
+        size_t glen = strlen(c->group);
+        char id[WIRE_ID_MAX + 1];
+        if (m->key && m->key_len > glen + 1 && m->key_len - glen - 1 < sizeof(id)) {
+            memcpy(id, (const char *)m->key + glen + 1, m->key_len - glen - 1);
+            id[m->key_len - glen - 1] = '\0';
+            if ((g = eng_state_game(c->st, id)) && g->idx < c->games_cap &&
+                c->games[g->idx].restored) {
+                *gp = g;
+                *gone = true;
+            }
+        }
+        c->stats.tombstones_read++;
+        return SV_OK;
+    }
     memset(&err, 0, sizeof(err));
     rc = eng_snap_restore(c->st, c->ai, m->payload, m->len, &at, &g, &err);
     if (rc == SV_ERR_NOMEM)
@@ -389,6 +461,12 @@ void eng_clog_forget(eng_clog_t *c, const uint8_t *mask, size_t mask_len)
         if (c->games[c->dirty[k]].dirty)
             c->dirty[keep++] = c->dirty[k];
     c->dirty_cnt = keep;
+    keep = 0;
+    for (size_t k = 0; k < c->tomb_cnt; k++) /* theirs: the next owner retires them again */
+        if (c->tombs[k].part < 0 || (size_t)c->tombs[k].part >= mask_len ||
+            !mask[c->tombs[k].part])
+            c->tombs[keep++] = c->tombs[k];
+    c->tomb_cnt = keep;
     for (size_t p = 0; p < c->parts_cap && p < mask_len; p++)
         if (mask[p]) {
             memset(&c->parts[p], 0, sizeof(c->parts[p]));

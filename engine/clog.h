@@ -43,7 +43,9 @@ typedef struct eng_clog eng_clog_t;
 typedef struct eng_clog_stats {
     unsigned long long flushes;           /* flushes that wrote records */
     unsigned long long records_written;   /* records produced */
-    unsigned long long records_acked;     /* of them acknowledged */
+    unsigned long long records_acked;     /* of them and the tombstones acknowledged */
+    unsigned long long tombstones_written; /* tombstones produced (retired games) */
+    unsigned long long tombstones_read;   /* tombstones read on assignments */
     unsigned long long bytes_written;     /* their values' bytes */
     unsigned long long records_restored;  /* records applied on assignments */
     unsigned long long records_invalid;   /* records that could not be applied (logged) */
@@ -109,11 +111,23 @@ bool eng_clog_owns(const eng_clog_t *c, const void *opaque);
 
 /**
  * @brief A changelog record read on an assignment: applied to the state (eng_snap_restore), its
- *        position kept for eng_clog_skip(). *g the game (NULL when not applied).
+ *        position kept for eng_clog_skip(). *g the game (NULL when not applied). A tombstone
+ *        (null value) of a game this restore brought back: *g that game and *gone true.
  * @returns SV_OK (also for a record that cannot be applied: counted and logged, the rest
  *          continue), or SV_ERR_NOMEM (the engine stops).
  */
-sv_err_t eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **g);
+sv_err_t eng_clog_restore(eng_clog_t *c, const rd_kafka_message_t *m, eng_game_t **g,
+                          bool *gone);
+
+/**
+ * @brief Game g is about to be retired (eng_state_retire_game()): its pending record and restored
+ *        position are forgotten, and with tombstone a tombstone for its key goes out with the
+ *        next flush (before the offsets it covers are stored), so the changelog's compaction
+ *        drops its records and no restore brings it back. A tombstone read on a restore, after
+ *        a record of the game, sets eng_clog_restore()'s *gone: the caller retires the game.
+ * @returns SV_OK or SV_ERR_NOMEM (nothing changed).
+ */
+sv_err_t eng_clog_retire(eng_clog_t *c, const eng_game_t *g, bool tombstone);
 
 /**
  * @brief Partitions parts (a mask of partition numbers, mask[p] != 0) are being rebuilt or

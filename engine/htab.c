@@ -152,3 +152,33 @@ sv_err_t eng_htab_insert(eng_htab_t *ht, uint64_t h, uint32_t val)
     ht->cnt++;
     return SV_OK;
 }
+
+/* Backward-shift deletion: the entries after the hole that probed past it move back into it, so
+ * no probe ever stops early at a hole and no tombstone is needed. */
+bool eng_htab_remove(eng_htab_t *ht, uint64_t h, uint32_t val)
+{
+    size_t mask = ht->cap - 1, p, q;
+
+    if (ht->cap == 0)
+        return false;
+    h = norm(h);
+    for (p = (size_t)(h & mask);; p = (p + 1) & mask) {
+        if (ht->slot[p].hash == 0)
+            return false;
+        if (ht->slot[p].hash == h && ht->slot[p].val == val)
+            break;
+    }
+    for (q = (p + 1) & mask; ht->slot[q].hash != 0; q = (q + 1) & mask) {
+        size_t home = (size_t)(ht->slot[q].hash & mask);
+        /* the entry at q may fill the hole at p unless its home lies in (p, q] */
+        bool stays = p <= q ? (home > p && home <= q) : (home > p || home <= q);
+        if (!stays) {
+            ht->slot[p] = ht->slot[q];
+            p = q;
+        }
+    }
+    ht->slot[p].hash = 0;
+    ht->slot[p].val = 0;
+    ht->cnt--;
+    return true;
+}

@@ -6,13 +6,14 @@
  * holds the full key). A hash can collide, so a lookup walks every slot with the same hash and the
  * caller compares the full key on each hit (eng_htab_probe/eng_htab_next). Linear probing, the
  * capacity a power of two, doubled when the load would pass 1/2, hash and value in one 16-byte
- * slot; entries are never removed
- * (state lives as long as the process). Nothing here depends on iteration order, so the caller's
+ * slot; an entry is removed by shifting the entries after it back (no tombstones), so a table
+ * whose keys come and go stays as short to probe as one that only grows. Nothing here depends on iteration order, so the caller's
  * arrays, in insertion order, stay the only order that reaches an output.
  */
 #ifndef SV_ENG_HTAB_H
 #define SV_ENG_HTAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,5 +70,11 @@ uint32_t eng_htab_next(const eng_htab_t *ht, eng_htab_it_t *it);
  * @returns SV_OK or SV_ERR_NOMEM (the table is unchanged).
  */
 sv_err_t eng_htab_insert(eng_htab_t *ht, uint64_t h, uint32_t val);
+
+/**
+ * @brief Remove the entry h -> val (the caller's full key matched it).
+ * @returns true when it was there (and is gone), false otherwise (the table is unchanged).
+ */
+bool eng_htab_remove(eng_htab_t *ht, uint64_t h, uint32_t val);
 
 #endif

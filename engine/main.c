@@ -44,6 +44,7 @@
 #include "market.h"
 #include "migrate.h"
 #include "publish.h"
+#include "retire.h"
 #include "push.h"
 #include "signals.h"
 #include "store.h"
@@ -103,6 +104,8 @@ typedef struct eng {
     eng_score_t res;                     /* the full scoring result of score */
     eng_why_t why;                       /* reasons, when a signal is emitted */
     eng_signals_t *signals;              /* the signal rules (engine/signals.h) */
+    eng_retire_t *retire;                /* when ended games are forgotten (engine/retire.h) */
+    unsigned long long retired_cnt;      /* games retired */
     eng_pub_t *pub;                      /* items for the cache and push (engine/publish.h) */
     struct event *flush_ev;              /* once per loop turn: eng_pub_flush() */
     struct event *migrate_ev;            /* retries the migrations PostgreSQL was down for */
@@ -297,6 +300,12 @@ static bool eng_game_ended(wire_game_status_t st)
     return st == WIRE_GAME_FINAL || st == WIRE_GAME_CANCELLED || st == WIRE_GAME_POSTPONED;
 }
 
+/* The game has ended for good (a postponed game may be played later): it will retire. */
+static bool eng_game_terminal(wire_game_status_t st)
+{
+    return st == WIRE_GAME_FINAL || st == WIRE_GAME_CANCELLED;
+}
+
 static void eng_nomem(eng_t *e, const char *what)
 {
     LOG_ERROR("eng", "out_of_memory", "in=%s", what);
@@ -342,10 +351,44 @@ static void eng_on_signal_rev(void *arg, uint32_t slot, wire_signal_t *sig)
 
 /* After an input of partition part: the rules re-decide the games it touched, and event time of
  * that partition moves on (signals.h: time passes per partition); then a flush is due. */
+/* Game g leaves every module (decision 0016), the state last (the others read its keys); with
+ * remember (retired by time) a tombstone removes its changelog records and its inputs are passed
+ * by for a while. */
+static void eng_retire_game(eng_t *e, eng_game_t *g, bool remember)
+{
+    if (eng_pub_retire_game(e->pub, g) != SV_OK)
+        return eng_nomem(e, "retire");
+    if (e->bets)
+        eng_bets_retire_game(e->bets, g);
+    for (size_t k = 0; k < g->market_cnt; k++)
+        eng_ai_reset_market(e->ai, eng_state_game_market(e->state, g, k));
+    eng_cands_reset_game(e->cands, g->idx);
+    eng_signals_retire_game(e->signals, g->idx);
+    if (e->clog && eng_clog_retire(e->clog, g, remember) != SV_OK)
+        return eng_nomem(e, "retire");
+    if (remember && eng_retire_mark(e->retire, g->event_id, g->part) != SV_OK)
+        return eng_nomem(e, "retire");
+    LOG_DEBUG("eng", "game_retired", "event_id=%s part=%d markets=%zu", g->event_id, (int)g->part,
+              g->market_cnt);
+    if (eng_state_retire_game(e->state, g) != SV_OK)
+        return eng_nomem(e, "retire");
+    e->retired_cnt += remember;
+}
+
 static void eng_decide(eng_t *e, int32_t part, int64_t ts)
 {
+    uint32_t gi;
+    char id[WIRE_ID_MAX + 1];
+
     if (eng_signals_decide(e->signals, e->state, part, ts) != SV_OK)
         eng_nomem(e, "signals");
+    eng_retire_clock(e->retire, part, ts);
+    while (eng_retire_next(e->retire, part, &gi, id)) {
+        eng_game_t *g = eng_state_game_at(e->state, gi);
+        /* still that game, still over (not rebuilt, not a placeholder since) */
+        if (g && g->known && strcmp(g->event_id, id) == 0 && eng_game_terminal(g->status))
+            eng_retire_game(e, g, true);
+    }
     if (!e->flush_armed && eng_pub_pending(e->pub)) {
         e->flush_armed = true;
         event_active(e->flush_ev, EV_TIMEOUT, 1);
@@ -447,6 +490,7 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
     eng_game_t *g = eng_state_game(e->state, e->in.game.event_id);
     bool was_known = g && g->known;
     bool was_ended = was_known && eng_game_ended(g->status);
+    bool was_terminal = was_known && eng_game_terminal(g->status);
     int64_t commence = was_known ? g->commence_ts : 0;
     char home[WIRE_NAME_MAX + 1] = "", away[WIRE_NAME_MAX + 1] = "", sport[WIRE_TOKEN_MAX + 1] = "";
     sv_err_t rc = eng_check_sport(e, e->in.game.sport, err);
@@ -473,6 +517,10 @@ static sv_err_t eng_on_game(eng_t *e, const rd_kafka_message_t *m, wire_err_t *e
         if (g && g->known && g->status != WIRE_GAME_SCHEDULED && g->status != WIRE_GAME_LIVE &&
             eng_pub_game_dirty(e->pub, g) != SV_OK) /* ended: its items get the TTL */
             eng_nomem(e, "publish");
+        /* over for good now: it retires state.retire_after_s of event time later */
+        if (g && g->known && !was_terminal && eng_game_terminal(g->status) &&
+            eng_retire_schedule(e->retire, g->idx, g->event_id, g->part, e->in.game.ts) != SV_OK)
+            eng_nomem(e, "retire");
         /* ended now: grade its signals and bets (once: a repeated final changes nothing) */
         if (g && g->known && !was_ended && eng_game_ended(g->status) && g->market_cnt > 0 &&
             eng_bets_game_ended(e->bets, eng_state_game_market(e->state, g, 0)->game,
@@ -671,6 +719,7 @@ static void eng_on_recover(void *arg, const rd_kafka_topic_partition_list_t *par
     eng_part_mask(parts, mask);
     if (e->clog)
         eng_clog_forget(e->clog, mask, sizeof(mask));
+    eng_retire_forget(e->retire, mask, sizeof(mask));
     eng_game_t *g;
     for (uint32_t gi = 0; (g = eng_state_game_at(e->state, gi)); gi++) {
         if (g->part < 0 || g->part >= (int32_t)sizeof(mask) || !mask[g->part])
@@ -767,6 +816,12 @@ static void eng_on_restored(eng_t *e)
             continue;
         for (size_t i = 0; i < g->market_cnt; i++)
             eng_emit_scores(e, eng_state_game_market(e->state, g, i));
+        /* over already: when it ended is not in the record, so it retires counting from the
+         * restored clock of its partition */
+        if (g->known && eng_game_terminal(g->status) &&
+            eng_retire_schedule(e->retire, g->idx, g->event_id, g->part,
+                                eng_clog_pnow(e->clog, g->part)) != SV_OK)
+            eng_nomem(e, "retire");
         eng_decide(e, g->part, eng_clog_pnow(e->clog, g->part));
     }
     e->replaying = false;
@@ -876,10 +931,20 @@ static sv_err_t eng_apply(eng_t *e, const rd_kafka_message_t *m, const eng_input
                           wire_err_t *werr)
 {
     int64_t ts = eng_input_ts(e, in->type);
+    const char *ev;
     sv_err_t rc;
 
     e->touched = NULL;
-    rc = in->handler(e, m, werr);
+    if ((ev = eng_input_event(e, in->type)) &&
+        eng_retire_is(e->retire, ev, m->partition)) {
+        /* its game retired (decision 0016): passed by, as a stale input is */
+        eng_retire_count_passed(e->retire);
+        snprintf(werr->field, sizeof(werr->field), "%s", "event_id");
+        snprintf(werr->reason, sizeof(werr->reason), "the game is over and retired");
+        rc = SV_ERR_STALE;
+    } else {
+        rc = in->handler(e, m, werr);
+    }
     eng_decide(e, m->partition, ts);
     if (e->clog &&
         eng_clog_applied(e->clog, m, ci, rc == SV_OK ? e->touched : NULL, ts) != SV_OK)
@@ -899,8 +964,11 @@ static void eng_on_message(const rd_kafka_message_t *m, bool replay, void *arg)
         return eng_on_said(e, m);
     if (replay && e->clog && strcmp(rd_kafka_topic_name(m->rkt), e->state_topic) == 0) {
         eng_game_t *g;
-        if (eng_clog_restore(e->clog, m, &g) != SV_OK)
+        bool gone;
+        if (eng_clog_restore(e->clog, m, &g, &gone) != SV_OK)
             eng_nomem(e, "changelog");
+        else if (gone && g)
+            eng_retire_game(e, g, false); /* its tombstone came after its record */
         return;
     }
     in = eng_input_for(e, rd_kafka_topic_name(m->rkt));
@@ -1172,6 +1240,11 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
         metric(b, "savant_state_records_foreign_total", "counter",
                "state records of other consumer groups on the changelog, passed by", NULL,
                (double)kin_foreign_total(e->kin));
+        metric(b, "savant_state_tombstones_written_total", "counter",
+               "tombstones produced to the changelog for retired games", NULL,
+               (double)cs.tombstones_written);
+        metric(b, "savant_state_tombstones_read_total", "counter",
+               "tombstones read on partition assignments", NULL, (double)cs.tombstones_read);
         metric(b, "savant_state_records_invalid_total", "counter",
                "state records that could not be applied (logged)", NULL,
                (double)cs.records_invalid);
@@ -1189,6 +1262,24 @@ static void eng_http_metrics(struct evhttp_request *req, void *arg)
         metric(b, "savant_state_offsets_held", "gauge",
                "partitions whose completed offsets wait for the next flush", NULL,
                (double)kin_gate_held(e->kin));
+    }
+    {
+        eng_retire_stats_t rs;
+        eng_state_stats_t st;
+        eng_retire_stats(e->retire, &rs);
+        eng_state_stats(e->state, &st);
+        metric(b, "savant_games_held", "gauge", "games the state holds", NULL,
+               (double)st.game_cnt);
+        metric(b, "savant_markets_held", "gauge", "markets the state holds", NULL,
+               (double)st.market_cnt);
+        metric(b, "savant_games_retired_total", "counter",
+               "games over for state.retire_after_s of event time, forgotten", NULL,
+               (double)e->retired_cnt);
+        metric(b, "savant_games_retiring", "gauge", "games over, waiting to retire", NULL,
+               (double)rs.due);
+        metric(b, "savant_inputs_retired_total", "counter",
+               "inputs of retired games passed by (also counted as stale)", NULL,
+               (double)rs.passed_by);
     }
     metric(b, "savant_scores_total", "counter", "score events emitted", NULL, (double)e->score_cnt);
     metric(b, "savant_signal_revisions_total", "counter", "signal revisions emitted", NULL,
@@ -1583,8 +1674,10 @@ int main(int argc, char **argv)
         eng_signal_conf_from_cfg(&gconf, &e.cfg);
         e.signals = eng_signals_new(&gconf, eng_on_signal_rev, &e);
         e.pub = eng_pub_new(e.state, e.cands);
-        if (!e.signals || !e.pub) {
+        e.retire = eng_retire_new(e.cfg.state_retire_after_s * 1000);
+        if (!e.signals || !e.pub || !e.retire) {
             fprintf(stderr, "savant-engine: out of memory creating the signal rules\n");
+            eng_retire_free(e.retire);
             eng_signals_free(e.signals);
             eng_pub_free(e.pub);
             eng_ai_free(e.ai);
@@ -1699,6 +1792,7 @@ out:
     event_base_free(e.base);
     eng_pub_free(e.pub);
     eng_signals_free(e.signals);
+    eng_retire_free(e.retire);
     eng_cands_free(e.cands);
     eng_ai_free(e.ai);
     eng_state_free(e.state);

@@ -38,6 +38,10 @@ struct eng_state {
     uint8_t *game_known;          /* per game: g->known, read without touching the game */
     size_t game_cnt, game_cap;
     eng_htab_t game_ix;           /* hash(event_id) -> games[] */
+    uint32_t *free_games;         /* indices of retired games, reused last in first out */
+    size_t free_game_cnt, free_game_cap;
+    uint32_t *free_markets;       /* indices of retired markets, likewise */
+    size_t free_market_cnt, free_market_cap;
     char (*books)[WIRE_ID_MAX + 1]; /* book ids, first-seen order */
     uint16_t *book_rank;          /* per book: its position in the order of ids (tie-breaks) */
     size_t book_cnt, book_cap;
@@ -171,6 +175,8 @@ void eng_state_free(eng_state_t *st)
         game_free(st->games[i]);
     free(st->markets);
     free(st->games);
+    free(st->free_games);
+    free(st->free_markets);
     free(st->game_known);
     free(st->books);
     free(st->book_rank);
@@ -366,12 +372,68 @@ void eng_state_reset_game(eng_state_t *st, eng_game_t *g)
     memset(&g->weather, 0, sizeof(g->weather));
 }
 
+sv_err_t eng_state_retire_game(eng_state_t *st, eng_game_t *g)
+{
+    uint32_t gix = game_find_ix(st, g->event_id);
+
+    SV_ASSERT(gix != ENG_HTAB_NONE && st->games[gix] == g);
+    /* room on both free lists first: an error leaves everything as it was */
+    if (grow(&st->free_games, &st->free_game_cap, st->free_game_cnt, sizeof(*st->free_games)) !=
+            SV_OK ||
+        (g->market_cnt > 0 &&
+         sv_grow((void **)&st->free_markets, &st->free_market_cap, sizeof(*st->free_markets),
+                 st->free_market_cnt + g->market_cnt - 1, 64) != SV_OK))
+        return SV_ERR_NOMEM;
+    eng_state_reset_game(st, g);
+    for (size_t i = 0; i < g->market_cnt; i++) {
+        eng_market_t *mk = st->markets[g->markets[i]];
+        SV_ASSERT(eng_htab_remove(&st->market_ix,
+                                  market_hash(mk->event_id, mk->market,
+                                              mk->has_player ? mk->player : NULL),
+                                  mk->idx));
+        if (mk->quotes != mk->quote_inline)
+            free(mk->quotes);
+        mk->quotes = mk->quote_inline;
+        mk->quote_cap = ENG_QUOTES_INLINE;
+        mk->event_id[0] = mk->market[0] = mk->player[0] = '\0';
+        mk->event_id_len = mk->market_len = mk->player_len = 0;
+        mk->has_player = false;
+        mk->name_cnt = 0;
+        memset(mk->names, 0, sizeof(mk->names));
+        memset(mk->name_len, 0, sizeof(mk->name_len));
+        mk->names_ok[0] = mk->names_ok[1] = 0;
+        mk->game = UINT32_MAX;
+        st->free_markets[st->free_market_cnt++] = mk->idx;
+    }
+    SV_ASSERT(eng_htab_remove(&st->game_ix, eng_htab_hash_str(0, g->event_id), gix));
+    g->event_id[0] = '\0';
+    g->market_cnt = 0;
+    g->part = -1;
+    st->free_games[st->free_game_cnt++] = gix;
+    st->pf_have_hash = false; /* the prefetch pipeline may name a market just retired */
+    st->pf_ix = ENG_HTAB_NONE;
+    st->pf_mk = st->pf_quotes = NULL;
+    return SV_OK;
+}
+
 /* The game of event_id, created as a placeholder when absent; its index into *ix. */
 static sv_err_t game_get(eng_state_t *st, const char *event_id, uint32_t *ix)
 {
     eng_game_t *g;
     uint32_t v = game_find_ix(st, event_id);
     if (v != ENG_HTAB_NONE) {
+        *ix = v;
+        return SV_OK;
+    }
+    if (st->free_game_cnt > 0) { /* a retired game's entry (eng_state_retire_game() reset it) */
+        v = st->free_games[st->free_game_cnt - 1];
+        if (eng_htab_insert(&st->game_ix, eng_htab_hash_str(0, event_id), v) != SV_OK)
+            return SV_ERR_NOMEM;
+        st->free_game_cnt--;
+        g = st->games[v];
+        sv_strlcpy(g->event_id, event_id, sizeof(g->event_id));
+        g->part = -1;
+        st->game_known[v] = 0;
         *ix = v;
         return SV_OK;
     }
@@ -489,8 +551,8 @@ const eng_space_weather_t *eng_state_space_weather(const eng_state_t *st)
 void eng_state_stats(const eng_state_t *st, eng_state_stats_t *stats)
 {
     *stats = st->stats;
-    stats->market_cnt = st->market_cnt;
-    stats->game_cnt = st->game_cnt;
+    stats->market_cnt = st->market_cnt - st->free_market_cnt;
+    stats->game_cnt = st->game_cnt - st->free_game_cnt;
     stats->book_cnt = st->book_cnt;
     stats->player_cnt = st->player_cnt;
 }
@@ -864,7 +926,23 @@ const eng_hist_t *eng_market_history(const eng_state_t *st, const eng_market_t *
     return &mk->hist[(mk->hist_head + size - mk->hist_cnt + (uint32_t)i) % size];
 }
 
-/* A new market of key event_id|market|player (player NULL: not a prop) with hash h. */
+/* The key of a zeroed market (player NULL: not a prop), and its quotes inline. */
+static void market_key(eng_market_t *mk, const char *event_id, const char *market,
+                       const char *player)
+{
+    mk->event_id_len = (uint8_t)sv_strlcpy(mk->event_id, event_id, sizeof(mk->event_id));
+    mk->market_len = (uint8_t)sv_strlcpy(mk->market, market, sizeof(mk->market));
+    if (player) {
+        mk->player_len = (uint8_t)sv_strlcpy(mk->player, player, sizeof(mk->player));
+        mk->has_player = true;
+    }
+    mk->mirrored = strstr(market, "spread") != NULL;
+    mk->quotes = mk->quote_inline;
+    mk->quote_cap = ENG_QUOTES_INLINE;
+}
+
+/* A new market of key event_id|market|player (player NULL: not a prop) with hash h; the entry of
+ * a retired market when there is one. */
 static sv_err_t market_create(eng_state_t *st, const char *event_id, const char *market,
                               const char *player, uint64_t h, eng_market_t **out)
 {
@@ -879,20 +957,30 @@ static sv_err_t market_create(eng_state_t *st, const char *event_id, const char 
     if (grow(&st->markets, &st->market_cap, st->market_cnt, sizeof(*st->markets)) != SV_OK ||
         grow(&g->markets, &g->market_cap, g->market_cnt, sizeof(*g->markets)) != SV_OK)
         return SV_ERR_NOMEM;
+    if (st->free_market_cnt > 0) {
+        /* a retired market's entry: its allocations stay (history ring; quotes inline) */
+        uint32_t ix = st->free_markets[st->free_market_cnt - 1];
+        eng_hist_t *hist;
+        if (eng_htab_insert(&st->market_ix, h, ix) != SV_OK)
+            return SV_ERR_NOMEM;
+        st->free_market_cnt--;
+        mk = st->markets[ix];
+        hist = mk->hist;
+        memset(mk, 0, sz);
+        mk->hist = hist;
+        market_key(mk, event_id, market, player);
+        mk->idx = ix;
+        mk->game = gix;
+        g->markets[g->market_cnt++] = ix;
+        *out = mk;
+        return SV_OK;
+    }
     if (!(mk = aligned_alloc(64, sz)))
         return SV_ERR_NOMEM;
     memset(mk, 0, sz);
     if (!(mk->hist = calloc((size_t)st->conf.history_size, sizeof(*mk->hist))))
         goto nomem;
-    mk->event_id_len = (uint8_t)sv_strlcpy(mk->event_id, event_id, sizeof(mk->event_id));
-    mk->market_len = (uint8_t)sv_strlcpy(mk->market, market, sizeof(mk->market));
-    if (player) {
-        mk->player_len = (uint8_t)sv_strlcpy(mk->player, player, sizeof(mk->player));
-        mk->has_player = true;
-    }
-    mk->mirrored = strstr(market, "spread") != NULL;
-    mk->quotes = mk->quote_inline;
-    mk->quote_cap = ENG_QUOTES_INLINE;
+    market_key(mk, event_id, market, player);
     mk->idx = (uint32_t)st->market_cnt;
     mk->game = gix;
     if (eng_htab_insert(&st->market_ix, h, mk->idx) != SV_OK)

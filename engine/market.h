@@ -21,7 +21,9 @@
  * allocates nothing.
  *
  * Structs below are readable by callers; only this module writes them. Pointers returned stay
- * valid until eng_state_free() (markets and games are never moved or removed).
+ * valid until eng_state_free() (markets and games are never moved or freed). A game retired
+ * (eng_state_retire_game()) leaves its entries, and its markets', empty (event_id "", no
+ * markets; a market's game UINT32_MAX) until a new game or market takes their index.
  */
 #ifndef SV_ENG_MARKET_H
 #define SV_ENG_MARKET_H
@@ -329,6 +331,19 @@ eng_market_t *eng_state_game_market(const eng_state_t *st, const eng_game_t *g, 
  * @locality owner thread
  */
 void eng_state_reset_game(eng_state_t *st, eng_game_t *g);
+
+/**
+ * @brief Retire game g, ended and done with: it and its markets are forgotten (no longer found by
+ *        key, counted or walked), and their indices are given to the next new games and markets,
+ *        which find them reset (as eng_state_reset_game() leaves them). Their memory is kept for
+ *        that reuse, so a state whose games come and go stops growing once as many are held as
+ *        ever were at once. Every other module's arrays indexed by the game's or its markets'
+ *        indices must be reset before a new game or market takes them (engine/main.c retires a
+ *        game in all of them at once).
+ * @returns SV_OK or SV_ERR_NOMEM (nothing changed).
+ * @locality owner thread
+ */
+sv_err_t eng_state_retire_game(eng_state_t *st, eng_game_t *g);
 
 /* A market's stored contents as eng_state_restore_market() takes them (engine/snap.c decodes a
  * state record into these): what inputs set, none of the derived fields. */

@@ -36,6 +36,8 @@ typedef struct pub_keys {
     uint32_t *head;    /* per market index: 1 + its latest id, 0 for none */
     size_t head_cap;
     uint32_t cnt;      /* ids given */
+    uint32_t *free;    /* ids of retired keys, given again last in first out */
+    size_t free_cnt, free_cap;
 } pub_keys_t;
 
 /* A score slot's latest emission (savant.scores.v1 bytes): what its key holds. Rendered into the
@@ -100,6 +102,7 @@ void eng_pub_free(eng_pub_t *p)
         eng_htab_release(&p->keys[k].ht);
         free(p->keys[k].next);
         free(p->keys[k].head);
+        free(p->keys[k].free);
     }
     for (size_t i = 0; i < p->pend_cap; i++)
         free(p->pend[i].buf);
@@ -170,7 +173,7 @@ static sv_err_t key_set(eng_pub_t *p, uint32_t mkidx, const eng_item_t *it, uint
         *id = n;
         return eng_view_set(p->view, n, it);
     }
-    n = ks->cnt;
+    n = ks->free_cnt > 0 ? ks->free[ks->free_cnt - 1] : ks->cnt;
     if (sv_grow((void **)&ks->next, &ks->next_cap, sizeof(*ks->next), n, 1024) != SV_OK ||
         sv_grow((void **)&ks->head, &ks->head_cap, sizeof(*ks->head), mkidx, 256) != SV_OK ||
         eng_view_set(p->view, n, it) != SV_OK)
@@ -179,7 +182,10 @@ static sv_err_t key_set(eng_pub_t *p, uint32_t mkidx, const eng_item_t *it, uint
         return SV_ERR_NOMEM; /* id n not given: the next new key overwrites the entry */
     ks->next[n] = ks->head[mkidx];
     ks->head[mkidx] = n + 1;
-    ks->cnt++;
+    if (ks->free_cnt > 0 && ks->free[ks->free_cnt - 1] == n)
+        ks->free_cnt--;
+    else
+        ks->cnt++;
     *id = n;
     return SV_OK;
 }
@@ -341,6 +347,39 @@ sv_err_t eng_pub_game_dirty(eng_pub_t *p, const eng_game_t *g)
     return SV_OK;
 }
 
+sv_err_t eng_pub_retire_game(eng_pub_t *p, const eng_game_t *g)
+{
+    for (size_t m = 0; m < g->market_cnt; m++) {
+        const eng_market_t *mk = eng_state_game_market(p->st, g, m);
+        static const eng_item_kind_t kinds[] = {ENG_ITEM_SCORE, ENG_ITEM_SIGNAL};
+        for (size_t ki = 0; ki < 2; ki++) {
+            eng_item_kind_t k = kinds[ki];
+            pub_keys_t *ks = &p->keys[k];
+            uint32_t n;
+            if (mk->idx >= ks->head_cap)
+                continue;
+            for (n = ks->head[mk->idx]; n; n = ks->next[n - 1]) {
+                const eng_item_t *it = eng_view_get(p->view, k, n - 1);
+                if (sv_grow((void **)&ks->free, &ks->free_cap, sizeof(*ks->free), ks->free_cnt,
+                            256) != SV_OK)
+                    return SV_ERR_NOMEM;
+                if (it)
+                    eng_htab_remove(&ks->ht, eng_htab_hash_str((uint64_t)k + 1, it->key), n - 1);
+                eng_view_clear(p->view, k, n - 1); /* a mark left on the id finds nothing */
+                ks->free[ks->free_cnt++] = n - 1;
+            }
+            ks->head[mk->idx] = 0;
+        }
+        for (uint32_t i = 0; i < ENG_OUTCOMES_MAX; i++) {
+            uint32_t slot = mk->idx * ENG_OUTCOMES_MAX + i;
+            if (slot < p->pend_cap)
+                p->pend[slot].unrendered = false; /* a mark left on the slot renders nothing */
+        }
+        eng_view_clear(p->view, ENG_ITEM_MARKET, mk->idx);
+    }
+    return SV_OK;
+}
+
 bool eng_pub_pending(const eng_pub_t *p)
 {
     for (int k = 0; k < PUB__CNT; k++)
@@ -454,6 +493,8 @@ static const eng_item_t *render_market(eng_pub_t *p, uint32_t idx)
     eng_item_t it;
     uint32_t id;
 
+    if (!mk->event_id[0])
+        return NULL; /* retired since it was marked */
     snprintf(key, sizeof(key), "%s|%s|%s", mk->event_id, mk->market, mk->player);
     item_of_market(&it, ENG_ITEM_MARKET, key, mk, g);
     it.ts = mk->ts;

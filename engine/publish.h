@@ -70,6 +70,15 @@ sv_err_t eng_pub_score_dirty(eng_pub_t *p, const eng_market_t *mk, size_t i,
  *         left included) is re-rendered or re-sent (e.g. it ended: they get the TTL). */
 sv_err_t eng_pub_game_dirty(eng_pub_t *p, const eng_game_t *g);
 
+/**
+ * @brief Game g is about to be retired (eng_state_retire_game()): its markets' items (markets,
+ *        every score key and signal id they ever had) leave the view, so walks (a cache
+ *        rewrite, a snapshot) no longer show them, and their ids and entries are given to new
+ *        keys. Nothing is sent: Redis lets their keys expire (they were done, with the TTL).
+ * @returns SV_OK or SV_ERR_NOMEM (then some of them may have left).
+ */
+sv_err_t eng_pub_retire_game(eng_pub_t *p, const eng_game_t *g);
+
 /** @brief A signal revision of candidate slot (market index × 4 + candidate) of game g. */
 sv_err_t eng_pub_signal(eng_pub_t *p, uint32_t slot, const eng_game_t *g, const wire_signal_t *sig);
 

@@ -179,6 +179,20 @@ void eng_signals_reset_game(eng_signals_t *s, uint32_t game)
     g->open_cnt = 0; /* an entry left in the start heap finds nothing open */
 }
 
+void eng_signals_retire_game(eng_signals_t *s, uint32_t game)
+{
+    sig_game_t *g;
+
+    eng_signals_reset_game(s, game);
+    if (game >= s->game_cap)
+        return;
+    g = &s->games[game];
+    /* an entry left in a start heap (in_heap) stays true to it: a game taking the index later
+     * is pushed again, or moved to its own heap and time, when that entry comes up */
+    g->commence_ts = 0;
+    g->part = -1;
+}
+
 void eng_signals_recover_begin(eng_signals_t *s, const uint8_t *parts, size_t part_cnt)
 {
     for (size_t i = 0; i < s->slot_cap; i++) {

@@ -141,6 +141,13 @@ sv_err_t eng_signals_advance(eng_signals_t *s, int32_t part, int64_t now);
 void eng_signals_reset_game(eng_signals_t *s, uint32_t game);
 
 /**
+ * @brief Game is retired (eng_state_retire_game()): eng_signals_reset_game(), and its start and
+ *        partition are forgotten, for a new game taking the index. Nothing is emitted: a game
+ *        retires long after it ended, when its signals were withdrawn at its start.
+ */
+void eng_signals_retire_game(eng_signals_t *s, uint32_t game);
+
+/**
  * @brief Recovery, step 1: forget what was said of every slot of the games on the partitions
  *        re-read (parts[p] != 0 for p < part_cnt), as if never emitted, revision counters
  *        included. Then step 2 for every revision read back from savant.signals.v1 that was

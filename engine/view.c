@@ -83,6 +83,15 @@ sv_err_t eng_view_set(eng_view_t *v, uint32_t idx, const eng_item_t *it)
     return SV_OK;
 }
 
+void eng_view_clear(eng_view_t *v, eng_item_kind_t k, uint32_t idx)
+{
+    view_kind_t *vk = &v->kind[k];
+    if (idx < vk->cap && vk->ents[idx].it.key) {
+        vk->ents[idx].it.key = NULL; /* its buffer stays, for the next entry of this index */
+        vk->cnt--;
+    }
+}
+
 const eng_item_t *eng_view_get(const eng_view_t *v, eng_item_kind_t k, uint32_t idx)
 {
     const view_kind_t *vk = &v->kind[k];

@@ -32,6 +32,10 @@ void eng_view_free(eng_view_t *v);
  */
 sv_err_t eng_view_set(eng_view_t *v, uint32_t idx, const eng_item_t *it);
 
+/** @brief Entry idx of kind k is no more (as if never set); its memory is kept for the next set
+ *         of idx. */
+void eng_view_clear(eng_view_t *v, eng_item_kind_t k, uint32_t idx);
+
 /** @brief Entry idx of kind k, or NULL when never set. Valid until the next set of it. */
 const eng_item_t *eng_view_get(const eng_view_t *v, eng_item_kind_t k, uint32_t idx);
 

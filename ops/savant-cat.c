@@ -122,7 +122,9 @@ static void cat_print(const rd_kafka_message_t *m, wire_type_t type, int raw)
     if (!json_object_get(out, "_key")) /* key not UTF-8: show it in base64 */
         json_object_set_new(out, "_key", json_string("(binary)"));
 
-    if (type == WIRE_NONE) {
+    if (!m->payload) { /* a tombstone (compacted topics: the key's records are removed) */
+        json_object_set_new(out, "_tombstone", json_true());
+    } else if (type == WIRE_NONE) {
         ev = wire_msgpack_to_json(m->payload, m->len, &werr);
         if (!ev)
             err = SV_ERR_DECODE;
@@ -139,14 +141,14 @@ static void cat_print(const rd_kafka_message_t *m, wire_type_t type, int raw)
             free(st);
         }
     }
-    if (err == SV_OK && ev) {
+    if (m->payload && err == SV_OK && ev) {
         json_object_update(out, ev);
         if (raw) {
             char *b64 = base64(m->payload, m->len);
             json_object_set_new(out, "_bytes", json_string(b64 ? b64 : ""));
             free(b64);
         }
-    } else {
+    } else if (m->payload) {
         char *b64 = base64(m->payload, m->len);
         json_object_set_new(out, "_error", json_string(wire_err_str(&werr, errbuf, sizeof(errbuf))));
         json_object_set_new(out, "_bytes", json_string(b64 ? b64 : ""));

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 
 #include "harness.h"
+#include "htab.h"
 #include "market.h"
+#include "retire.h"
 #include "wire.h"
 
 #define TS 1767225600000LL /* 2026-01-01T00:00:00Z */
@@ -890,5 +892,206 @@ int test_0335_market_conf(void)
     }
 end:
     eng_state_free(st);
+    return t_rc_;
+}
+
+/* Retiring half of 3,000 games: they are no longer found, counted or walked; the rest are found
+ * with their prices (the hash index shifted entries back over the holes); 1,500 new games then
+ * take exactly the freed indices, start empty, and the state does not grow. */
+int test_0343_market_retire(void);
+int test_0343_market_retire(void)
+{
+    eng_state_t *st = state_new();
+    eng_market_t *mk = NULL;
+    eng_game_t *g;
+    eng_state_stats_t s;
+    char ev[32];
+    uint8_t *freed = NULL;
+    T_BEGIN;
+    T_ASSERT(st);
+    for (int i = 0; i < 3000; i++) {
+        snprintf(ev, sizeof(ev), "ev-%d", i);
+        T_ASSERT_INT(h2h(st, TS + i, ev, "b1", 100 + i % 500, -(100 + i % 500), &mk), ==, SV_OK);
+        T_ASSERT_INT(mk->idx, ==, i);
+    }
+    T_ASSERT_INT(game(st, TS, "ev-2", WIRE_GAME_FINAL), ==, SV_OK);
+    for (int i = 0; i < 3000; i += 2) {
+        snprintf(ev, sizeof(ev), "ev-%d", i);
+        g = eng_state_game(st, ev);
+        T_ASSERT(g && g->market_cnt == 1);
+        T_ASSERT_INT(eng_state_retire_game(st, g), ==, SV_OK);
+        T_ASSERT_STR(g->event_id, "");
+        T_ASSERT_INT(g->market_cnt, ==, 0);
+        T_ASSERT(!g->known);
+        T_ASSERT_INT(eng_state_market_at(st, (size_t)i)->quote_cnt, ==, 0);
+        T_ASSERT_STR(eng_state_market_at(st, (size_t)i)->event_id, "");
+    }
+    eng_state_stats(st, &s);
+    T_ASSERT_INT(s.market_cnt, ==, 1500);
+    T_ASSERT_INT(s.game_cnt, ==, 1500);
+    T_ASSERT_INT(eng_state_market_cnt(st), ==, 3000); /* entries, free ones included */
+    for (int i = 0; i < 3000; i++) {
+        snprintf(ev, sizeof(ev), "ev-%d", i);
+        mk = eng_state_market(st, ev, "h2h", "");
+        if (i % 2 == 0) {
+            T_ASSERT(mk == NULL);
+            T_ASSERT(eng_state_game(st, ev) == NULL);
+            continue;
+        }
+        T_ASSERT(mk && mk->idx == (uint32_t)i);
+        T_ASSERT_INT(cand(mk, "Home")->best_american, ==, 100 + i % 500);
+        T_ASSERT(eng_state_game(st, ev) == eng_state_game_at(st, (uint32_t)i));
+    }
+    /* new games take the freed indices (each once), empty and keyed anew */
+    T_ASSERT((freed = calloc(3000, 1)) != NULL);
+    for (int i = 0; i < 1500; i++) {
+        snprintf(ev, sizeof(ev), "nw-%d", i);
+        T_ASSERT_INT(h2h(st, TS + i, ev, "b2", 150, -170, &mk), ==, SV_OK);
+        T_ASSERT(mk->idx < 3000 && mk->idx % 2 == 0 && !freed[mk->idx]);
+        freed[mk->idx] = 1;
+        T_ASSERT_INT(mk->game, ==, mk->idx); /* one market per game: the game's index too */
+        T_ASSERT_STR(mk->event_id, ev);
+        T_ASSERT_INT(mk->quote_cnt, ==, 1);
+        T_ASSERT_INT(mk->hist_cnt, ==, 1);
+        T_ASSERT_INT(mk->updates, ==, 1);
+        T_ASSERT(!mk->close_set);
+        T_ASSERT_INT(cand(mk, "Home")->best_american, ==, 150);
+        T_ASSERT_STR(eng_state_book_name(st, mk->cands[0].best_book), "b2");
+        g = eng_state_game(st, ev);
+        T_ASSERT(g && !g->known && g->part == -1 && g->market_cnt == 1);
+    }
+    eng_state_stats(st, &s);
+    T_ASSERT_INT(s.market_cnt, ==, 3000);
+    T_ASSERT_INT(s.game_cnt, ==, 3000);
+    T_ASSERT_INT(eng_state_market_cnt(st), ==, 3000);
+    T_ASSERT(eng_state_game_at(st, 3000) == NULL);
+    /* the next new one is appended */
+    T_ASSERT_INT(h2h(st, TS, "last", "b1", 110, -130, &mk), ==, SV_OK);
+    T_ASSERT_INT(mk->idx, ==, 3000);
+end:
+    free(freed);
+    eng_state_free(st);
+    return t_rc_;
+}
+
+/* The hash index against a plain list, over inserts and removes that collide on purpose (few
+ * distinct hashes, many values each; small tables that wrap around). */
+int test_0344_htab_remove(void);
+int test_0344_htab_remove(void)
+{
+    enum { N = 4000 };
+    static uint64_t hs[N];
+    static uint8_t in[N];
+    eng_htab_t ht;
+    uint64_t x = 88172645463325252ULL;
+    T_BEGIN;
+    eng_htab_init(&ht);
+    for (int i = 0; i < N; i++)
+        hs[i] = (uint64_t)(i % 37) * 0x9E3779B97F4A7C15ULL + (i % 5 == 0 ? 0 : 1); /* 0 included */
+    for (int step = 0; step < 60000; step++) {
+        uint32_t v;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        v = (uint32_t)(x % N);
+        if (in[v]) {
+            T_ASSERT(eng_htab_remove(&ht, hs[v], v));
+            T_ASSERT(!eng_htab_remove(&ht, hs[v], v));
+            in[v] = 0;
+        } else {
+            T_ASSERT_INT(eng_htab_insert(&ht, hs[v], v), ==, SV_OK);
+            in[v] = 1;
+        }
+        if (step % 997 == 0 || step == 59999) {
+            size_t cnt = 0;
+            for (uint32_t k = 0; k < N; k++) {
+                eng_htab_it_t it;
+                uint32_t got;
+                bool found = false;
+                eng_htab_probe(&ht, hs[k], &it);
+                while ((got = eng_htab_next(&ht, &it)) != ENG_HTAB_NONE)
+                    found |= got == k;
+                T_ASSERT_INT(found, ==, in[k]);
+                cnt += in[k];
+            }
+            T_ASSERT_INT(ht.cnt, ==, cnt);
+        }
+    }
+end:
+    eng_htab_release(&ht);
+    return t_rc_;
+}
+
+/* When games retire (engine/retire.h): per partition clock, due in order, remembered for as long
+ * again, forgotten with their partition. */
+int test_0345_retire_queue(void);
+int test_0345_retire_queue(void)
+{
+    eng_retire_t *r = eng_retire_new(1000), *off = eng_retire_new(0);
+    eng_retire_stats_t s;
+    uint32_t gi = 0;
+    char id[WIRE_ID_MAX + 1];
+    uint8_t mask[4] = {0, 1, 0, 0};
+    T_BEGIN;
+    T_ASSERT(r && off);
+    T_ASSERT_INT(eng_retire_clock(r, 0, 5000), ==, 5000);
+    T_ASSERT_INT(eng_retire_clock(r, 0, 4000), ==, 5000); /* the latest time carried */
+    T_ASSERT_INT(eng_retire_schedule(r, 7, "a", 0, 4500), ==, SV_OK); /* due 5000 + 1000 */
+    T_ASSERT_INT(eng_retire_schedule(r, 8, "b", 0, 5500), ==, SV_OK); /* due 5500 + 1000 */
+    T_ASSERT_INT(eng_retire_schedule(r, 9, "c", 1, 100), ==, SV_OK);  /* partition 1: 1100 */
+    T_ASSERT(!eng_retire_next(r, 0, &gi, id));
+    eng_retire_clock(r, 0, 5999);
+    T_ASSERT(!eng_retire_next(r, 0, &gi, id));
+    eng_retire_clock(r, 0, 6000);
+    T_ASSERT(eng_retire_next(r, 0, &gi, id));
+    T_ASSERT_INT(gi, ==, 7);
+    T_ASSERT_STR(id, "a");
+    T_ASSERT(!eng_retire_next(r, 0, &gi, id));
+    T_ASSERT(!eng_retire_next(r, 1, &gi, id)); /* partition 1's clock is 0: another partition's
+                                                * time never retires its games */
+    T_ASSERT_INT(eng_retire_mark(r, "a", 0), ==, SV_OK); /* remembered until 6000 + 1000 */
+    T_ASSERT(eng_retire_is(r, "a", 0));
+    T_ASSERT(!eng_retire_is(r, "b", 0));
+    eng_retire_clock(r, 0, 6999);
+    T_ASSERT(eng_retire_is(r, "a", 0));
+    eng_retire_clock(r, 0, 7000);
+    T_ASSERT(!eng_retire_is(r, "a", 0)); /* over, even before it is pruned */
+    eng_retire_stats(r, &s);
+    T_ASSERT_INT(s.remembered, ==, 1);
+    T_ASSERT_INT(s.due, ==, 1 + 1);
+    T_ASSERT(eng_retire_next(r, 0, &gi, id)); /* b, due 6500; prunes a */
+    T_ASSERT_INT(gi, ==, 8);
+    T_ASSERT_STR(id, "b");
+    eng_retire_stats(r, &s);
+    T_ASSERT_INT(s.remembered, ==, 0);
+    T_ASSERT_INT(s.scheduled, ==, 3);
+    /* partition 1 is rebuilt: its due game and clock go */
+    T_ASSERT_INT(eng_retire_mark(r, "c", 1), ==, SV_OK);
+    T_ASSERT(eng_retire_is(r, "c", 1));
+    eng_retire_forget(r, mask, sizeof(mask));
+    T_ASSERT(!eng_retire_is(r, "c", 1));
+    eng_retire_clock(r, 1, 5000);
+    T_ASSERT(!eng_retire_next(r, 1, &gi, id));
+    eng_retire_stats(r, &s);
+    T_ASSERT_INT(s.due, ==, 0);
+    T_ASSERT_INT(s.remembered, ==, 0);
+    /* many marks come and go: the entries are reused */
+    for (int i = 0; i < 5000; i++) {
+        char e[16];
+        snprintf(e, sizeof(e), "m%d", i);
+        eng_retire_clock(r, 2, 10000 + (int64_t)i * 100);
+        T_ASSERT_INT(eng_retire_mark(r, e, 2), ==, SV_OK);
+        T_ASSERT(!eng_retire_next(r, 2, &gi, id)); /* prunes what is over */
+    }
+    eng_retire_stats(r, &s);
+    T_ASSERT_INT(s.remembered, ==, 10); /* marks of the last 1,000 ms: 4990 to 4999 */
+    T_ASSERT(eng_retire_is(r, "m4999", 2));
+    T_ASSERT(eng_retire_is(r, "m4990", 2));
+    T_ASSERT(!eng_retire_is(r, "m4989", 2));
+    /* 0: never */
+    T_ASSERT_INT(eng_retire_schedule(off, 1, "x", 0, 1), ==, SV_OK);
+    eng_retire_clock(off, 0, INT64_MAX / 2);
+    T_ASSERT(!eng_retire_next(off, 0, &gi, id));
+end:
+    eng_retire_free(r);
+    eng_retire_free(off);
     return t_rc_;
 }

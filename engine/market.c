@@ -1576,19 +1576,59 @@ sv_err_t eng_state_restore_game(eng_state_t *st, const eng_game_t *in, eng_game_
     return SV_OK;
 }
 
+/* Whether mk's key is in's market and player (len, plen: their lengths); mk is of in's game. */
+static inline bool restore_key_eq(const eng_market_t *mk, const eng_market_in_t *in, size_t len,
+                                  size_t plen)
+{
+    return mk->market_len == len && memcmp(mk->market, in->market, len) == 0 &&
+           mk->has_player == in->has_player && mk->player_len == plen &&
+           memcmp(mk->player, in->player, plen) == 0;
+}
+
+/* Game g's market in->market|in->player, NULL when g has none: found among g's markets (a game
+ * has a few; a record names them in the game's order, so entry in->hint is tried first), not
+ * through the state's hash table, whose slot would be one more cache miss: the key compares
+ * read the market headers engine/snap.c prefetched. */
+static eng_market_t *restore_find(const eng_state_t *st, const eng_game_t *g,
+                                  const eng_market_in_t *in)
+{
+    size_t len = strlen(in->market), plen = in->has_player ? strlen(in->player) : 0;
+    eng_market_t *mk;
+
+    if (in->hint < g->market_cnt &&
+        restore_key_eq(mk = st->markets[g->markets[in->hint]], in, len, plen))
+        return mk;
+    for (size_t j = 0; j < g->market_cnt; j++)
+        if (j != in->hint && restore_key_eq(mk = st->markets[g->markets[j]], in, len, plen))
+            return mk;
+    return NULL;
+}
+
+/* Whether mk holds in's names already, in order (then its name_buf is what name_add() would
+ * write for them: names packed from a zeroed buffer). */
+static bool restore_names_same(const eng_market_t *mk, const eng_market_in_t *in)
+{
+    if (mk->name_cnt != in->name_cnt)
+        return false;
+    for (uint8_t i = 0; i < in->name_cnt; i++)
+        if (strcmp(mk->names[i], in->names[i]) != 0)
+            return false;
+    return true;
+}
+
 sv_err_t eng_state_restore_market(eng_state_t *st, eng_game_t *g, const eng_market_in_t *in,
                                   eng_market_t **out)
 {
     const char *player = in->has_player ? in->player : NULL;
-    uint64_t h = market_hash(g->event_id, in->market, player);
     uint32_t books[ENG_BOOKS_MAX];
     uint32_t size = (uint32_t)st->conf.history_size;
     size_t hist_from = in->hist_cnt > size ? in->hist_cnt - size : 0;
-    eng_market_t *mk = market_find(st, h, g->event_id, in->market, player ? player : "");
+    eng_market_t *mk = restore_find(st, g, in);
     sv_err_t rc;
 
     SV_ASSERT(in->quote_cnt <= ENG_BOOKS_MAX && in->name_cnt <= ENG_OUTCOMES_MAX);
-    if (!mk && (rc = market_create(st, g->event_id, in->market, player, h, &mk)) != SV_OK)
+    if (!mk && (rc = market_create(st, g->event_id, in->market, player,
+                                   market_hash(g->event_id, in->market, player), &mk)) != SV_OK)
         return rc;
     if (in->quote_cnt > mk->quote_cap) {
         size_t cap = in->quote_cnt;
@@ -1617,13 +1657,16 @@ sv_err_t eng_state_restore_market(eng_state_t *st, eng_game_t *g, const eng_mark
         }
     }
 
-    /* Everything allocated: overwrite. */
-    mk->name_cnt = 0;
-    memset(mk->name_buf, 0, sizeof(mk->name_buf));
-    memset(mk->names, 0, sizeof(mk->names));
-    memset(mk->name_len, 0, sizeof(mk->name_len));
-    for (uint8_t i = 0; i < in->name_cnt; i++)
-        name_add(mk, in->names[i]);
+    /* Everything allocated: overwrite (the names only when they differ: a market's names
+     * rarely change, and rewriting name_buf would dirty its lines for the same bytes). */
+    if (!restore_names_same(mk, in)) {
+        mk->name_cnt = 0;
+        memset(mk->name_buf, 0, sizeof(mk->name_buf));
+        memset(mk->names, 0, sizeof(mk->names));
+        memset(mk->name_len, 0, sizeof(mk->name_len));
+        for (uint8_t i = 0; i < in->name_cnt; i++)
+            name_add(mk, in->names[i]);
+    }
     mk->names_ok[0] = in->names_ok[0];
     mk->names_ok[1] = in->names_ok[1];
     mk->ts = in->ts;

@@ -365,6 +365,8 @@ typedef struct eng_market_in {
     size_t hist_cnt;                     /* entries in hist */
     double close_p[ENG_OUTCOMES_MAX];    /* the close, when close_set */
     bool close_set;                      /* the close is set */
+    size_t hint;                         /* where among its game's markets it likely is (a
+                                            record's order): looked at first */
 } eng_market_in_t;
 
 /**

@@ -9,9 +9,12 @@
  * applies it through market.c's restore entry points, which recompute every derived field with
  * market_derive(), the code an odds event runs.
  *
- * Speed (docs/performance.md "State records"): the line history and the LSTM vectors are one
- * bin each of fixed-size little-endian values (a copy and a range check per value instead of a
- * msgpack header; the first layout's arrays are still read); the typed readers take their common
+ * Speed (docs/performance.md "State records"): a market's quotes, the line history and the LSTM
+ * vectors are one bin each of fixed-size little-endian values (a copy and a range check per
+ * value instead of a msgpack header; the quotes name their books by entry of the record's
+ * "books" table; the first layout's arrays are still read); the state's markets the record
+ * overwrites are prefetched while it decodes, and market.c finds them among the game's markets
+ * (engine/market.c restore_find()) instead of the hash table; the typed readers take their common
  * encodings inline; the scratch of a usual record (SNAP_M_LOCAL markets, SNAP_H_LOCAL history
  * points) lives in the restore's stack frame, whose pages stay warm; each distinct book of a
  * record is looked up once (the record's book table), which gives both the book table's room
@@ -26,7 +29,8 @@
  *   names_ok     stored (private bits: names checked against the known game)
  *   ts, updates  stored
  *   quotes       stored, every field of eng_quote_t (out[] up to n: the entries past n are
- *                not state), the book as its id (re-interned: book indices are per process);
+ *                not state), the book as an entry of the record's "books" (its id there;
+ *                re-interned: book indices are per process);
  *                quote_cnt follows; quote_cap and quote_inline are allocation
  *   hist         stored oldest first (hist_cnt of them); hist_head follows
  *   close_p      stored with close_set (absent when not set: zeros)
@@ -58,6 +62,9 @@
 #define SNAP_F64_EXP 0x7ff0000000000000ULL /* a float64's exponent bits */
 #define SNAP_BOOKS_TAB 64      /* distinct books of one record looked up once each */
 #define SNAP_BOOK_NONE 0xff    /* snap_mkt_t.bid of a book past the record's book table */
+#define SNAP_Q_HEAD 60         /* bytes of one quote's fixed part in the "q" bin */
+#define SNAP_Q_OUT 30          /* bytes of one outcome in the "q" bin */
+#define SNAP_Q_MAX (SNAP_Q_HEAD + ENG_OUTCOMES_MAX * SNAP_Q_OUT) /* the longest quote */
 
 /* quote flags */
 #define SQ_HAS_LINE 1u
@@ -248,9 +255,88 @@ static int pk_f32s(msgpack_packer *pk, const float *x, size_t n)
     return msgpack_pack_bin(pk, 4 * n) | msgpack_pack_bin_body(pk, buf, 4 * n);
 }
 
-static int pk_market(msgpack_packer *pk, const eng_state_t *st, const eng_ai_t *ai,
-                     const eng_market_t *mk)
+static inline uint64_t f64_bits(double x)
 {
+    uint64_t u;
+    memcpy(&u, &x, sizeof(u));
+    return u;
+}
+
+/* The record's book table: the distinct books of game g's quotes in order of first quote, at
+ * most SNAP_BOOKS_TAB (a book past it makes its markets' quotes arrays). Each quote's book is
+ * likely the entry of its own index (a game's markets list their books in the same order). */
+typedef struct snap_btab {
+    uint16_t book[SNAP_BOOKS_TAB];
+    size_t cnt;
+} snap_btab_t;
+
+static size_t btab_find(const snap_btab_t *bt, uint16_t b, size_t hint)
+{
+    if (hint < bt->cnt && bt->book[hint] == b)
+        return hint;
+    for (size_t k = 0; k < bt->cnt; k++)
+        if (bt->book[k] == b)
+            return k;
+    return SNAP_BOOK_NONE;
+}
+
+static void btab_fill(const eng_state_t *st, const eng_game_t *g, snap_btab_t *bt)
+{
+    bt->cnt = 0;
+    for (size_t i = 0; i < g->market_cnt; i++) {
+        const eng_market_t *mk = eng_state_game_market(st, g, i);
+        for (uint8_t j = 0; j < mk->quote_cnt; j++)
+            if (btab_find(bt, mk->quotes[j].book, j) == SNAP_BOOK_NONE &&
+                bt->cnt < SNAP_BOOKS_TAB)
+                bt->book[bt->cnt++] = mk->quotes[j].book;
+    }
+}
+
+/* A market's quotes as one bin (docs/schemas.md "State records"): per quote SNAP_Q_HEAD bytes
+ * (ts, line, move_ts, ref_q, anchor_ts, anchor_q, anchor_line as 8-byte little-endian values;
+ * book table entry, flags, move_dir, n as bytes), then n outcomes of SNAP_Q_OUT bytes (dec, p,
+ * point as float64, american as int32, little-endian; name, has_point as bytes). bid: each
+ * quote's entry of the record's book table. */
+static int pk_quotes_bin(msgpack_packer *pk, const eng_market_t *mk, const uint8_t *bid)
+{
+    uint8_t buf[ENG_BOOKS_MAX * SNAP_Q_MAX], *p = buf;
+
+    SV_ASSERT(mk->quote_cnt <= ENG_BOOKS_MAX);
+    for (uint8_t i = 0; i < mk->quote_cnt; i++) {
+        const eng_quote_t *bq = &mk->quotes[i];
+        le64_put(p, (uint64_t)bq->ts);
+        le64_put(p + 8, f64_bits(bq->line));
+        le64_put(p + 16, (uint64_t)bq->move_ts);
+        le64_put(p + 24, f64_bits(bq->ref_q));
+        le64_put(p + 32, (uint64_t)bq->anchor_ts);
+        le64_put(p + 40, f64_bits(bq->anchor_q));
+        le64_put(p + 48, f64_bits(bq->anchor_line));
+        p[56] = bid[i];
+        p[57] = (uint8_t)((bq->has_line ? SQ_HAS_LINE : 0) | (bq->has_ref ? SQ_HAS_REF : 0) |
+                          (bq->devig_ok ? SQ_DEVIG_OK : 0) | (bq->anchor_set ? SQ_ANCHOR_SET : 0) |
+                          (bq->anchor_has_line ? SQ_ANCHOR_HAS_LINE : 0));
+        p[58] = (uint8_t)bq->move_dir;
+        p[59] = bq->n;
+        p += SNAP_Q_HEAD;
+        for (uint8_t k = 0; k < bq->n; k++, p += SNAP_Q_OUT) {
+            const eng_out_t *o = &bq->out[k];
+            le64_put(p, f64_bits(o->dec));
+            le64_put(p + 8, f64_bits(o->p));
+            le64_put(p + 16, f64_bits(o->point));
+            le32_put(p + 24, (uint32_t)o->american);
+            p[28] = o->name;
+            p[29] = o->has_point ? 1 : 0;
+        }
+    }
+    return msgpack_pack_bin(pk, (size_t)(p - buf)) |
+           msgpack_pack_bin_body(pk, buf, (size_t)(p - buf));
+}
+
+static int pk_market(msgpack_packer *pk, const eng_state_t *st, const eng_ai_t *ai,
+                     const eng_market_t *mk, const snap_btab_t *bt)
+{
+    uint8_t bid[ENG_BOOKS_MAX];
+    bool as_bin = true;
     eng_ai_slot_state_t slots[ENG_OUTCOMES_MAX];
     size_t slot_ix[ENG_OUTCOMES_MAX], slot_cnt = 0;
     int n_hid = ai ? eng_ai_n_hid(ai) : 0, rc;
@@ -270,9 +356,15 @@ static int pk_market(msgpack_packer *pk, const eng_state_t *st, const eng_ai_t *
           msgpack_pack_uint8(pk, mk->names_ok[1]);
     rc |= pk_str(pk, "ts") | msgpack_pack_int64(pk, mk->ts);
     rc |= pk_str(pk, "upd") | msgpack_pack_uint64(pk, mk->updates);
-    rc |= pk_str(pk, "q") | msgpack_pack_array(pk, mk->quote_cnt);
-    for (uint8_t i = 0; i < mk->quote_cnt; i++)
-        rc |= pk_quote(pk, st, &mk->quotes[i]);
+    for (uint8_t i = 0; i < mk->quote_cnt && as_bin; i++)
+        as_bin = (bid[i] = (uint8_t)btab_find(bt, mk->quotes[i].book, i)) != SNAP_BOOK_NONE;
+    if (as_bin) {
+        rc |= pk_str(pk, "q") | pk_quotes_bin(pk, mk, bid);
+    } else { /* a book past the record's table: the first layout's arrays */
+        rc |= pk_str(pk, "q") | msgpack_pack_array(pk, mk->quote_cnt);
+        for (uint8_t i = 0; i < mk->quote_cnt; i++)
+            rc |= pk_quote(pk, st, &mk->quotes[i]);
+    }
     rc |= pk_str(pk, "h") | pk_hist(pk, st, mk);
     if (mk->close_set) {
         rc |= pk_str(pk, "close") | msgpack_pack_array(pk, ENG_OUTCOMES_MAX);
@@ -301,6 +393,7 @@ sv_err_t eng_snap_encode(const eng_state_t *st, const eng_ai_t *ai, const eng_ga
     double rating[2];
     uint32_t games[2];
     size_t team_cnt = 0, pos_cnt = at->cnt < ENG_SNAP_TOPICS_MAX ? at->cnt : ENG_SNAP_TOPICS_MAX;
+    snap_btab_t bt;
     int rc;
 
     if (elo && g->known && eng_elo_sport_of(elo, g->sport))
@@ -308,7 +401,8 @@ sv_err_t eng_snap_encode(const eng_state_t *st, const eng_ai_t *ai, const eng_ga
             if (teams[i][0] && eng_elo_team_get(elo, g->sport, teams[i], &rating[team_cnt],
                                                 &games[team_cnt]))
                 teams[team_cnt++] = teams[i];
-    rc = msgpack_pack_map(pk, 5 + (model != NULL) + 2 * (elo != NULL));
+    btab_fill(st, g, &bt);
+    rc = msgpack_pack_map(pk, 6 + (model != NULL) + 2 * (elo != NULL));
     rc |= pk_str(pk, "v") | msgpack_pack_uint8(pk, SNAP_VERSION);
     rc |= pk_str(pk, "event_id") | pk_str(pk, g->event_id);
     rc |= pk_str(pk, "at") | msgpack_pack_map(pk, 3) | pk_str(pk, "part") |
@@ -318,9 +412,12 @@ sv_err_t eng_snap_encode(const eng_state_t *st, const eng_ai_t *ai, const eng_ga
         rc |= msgpack_pack_array(pk, 2) | pk_str(pk, at->pos[i].topic) |
               msgpack_pack_int64(pk, at->pos[i].offset);
     rc |= pk_str(pk, "g") | pk_game(pk, g);
+    rc |= pk_str(pk, "books") | msgpack_pack_array(pk, bt.cnt);
+    for (size_t i = 0; i < bt.cnt; i++)
+        rc |= pk_str(pk, eng_state_book_name(st, bt.book[i]));
     rc |= pk_str(pk, "m") | msgpack_pack_array(pk, g->market_cnt);
     for (size_t i = 0; i < g->market_cnt; i++)
-        rc |= pk_market(pk, st, ai, eng_state_game_market(st, g, i));
+        rc |= pk_market(pk, st, ai, eng_state_game_market(st, g, i), &bt);
     if (model)
         rc |= pk_str(pk, "ai_model") | pk_str(pk, model);
     if (elo) {
@@ -357,6 +454,7 @@ typedef struct snap_rec {
     eng_hist_t *h_pool;              /* history points in the caller's frame (borrowed) */
     size_t h_free;                   /* of them not handed out */
     size_t book_cnt;                 /* the record's distinct books (at most SNAP_BOOKS_TAB) */
+    size_t book_named;               /* of them in the record's "books" (the first ones) */
     size_t book_fresh;               /* of them not in the state's book table */
     bool book_over;                  /* the record names more books than the table holds */
     struct {
@@ -375,6 +473,8 @@ typedef struct snap_rec {
         uint32_t games;
     } elo[2];
     bool fin;                        /* elo had applied the game's final */
+    const eng_game_t *pf;            /* the state's game of the record's event_id, NULL none:
+                                        its markets are prefetched while the record decodes */
 } snap_rec_t;
 
 /* A key of a record's map, with its length. */
@@ -617,8 +717,8 @@ static inline __attribute__((always_inline)) sv_err_t rd_strn(snap_dec_t *d, con
         return bad(d, key, "must be %zu..%zu bytes (%u)", min, max, v.len);
     if (has_nul(v.ptr, v.len))
         return bad(d, key, "holds a NUL byte");
+    memset(dst, 0, max + 1); /* max is a constant: a few wide stores, not a string loop */
     memcpy(dst, v.ptr, v.len);
-    memset(dst + v.len, 0, max + 1 - v.len);
     *len = v.len;
     return SV_OK;
 }
@@ -671,9 +771,19 @@ static sv_err_t rd_key(snap_dec_t *d, const snap_key_t *names, size_t n, uint32_
                        int *which)
 {
     wire_mp_val_t k;
-    sv_err_t rc = rd(d, "", &k);
+    sv_err_t rc;
     size_t start = *which + 1 < (int)n ? (size_t)(*which + 1) : 0; /* the encoder's order first */
-    if (rc)
+    const snap_key_t *e = &names[start];
+
+    /* the key the encoder writes next, as its fixstr (keys are < 32 bytes) */
+    if ((size_t)(d->r.end - d->r.p) > e->len && *d->r.p == (0xa0 | e->len) &&
+        bytes_eq(d->r.p + 1, e->s, e->len) && !(*seen & (1u << start))) {
+        d->r.p += 1 + e->len;
+        *seen |= 1u << start;
+        *which = (int)start;
+        return SV_OK;
+    }
+    if ((rc = rd(d, "", &k)) != SV_OK)
         return rc;
     if (k.kind != WIRE_MP_STR)
         return bad(d, "", "a key must be a string");
@@ -944,6 +1054,161 @@ static sv_err_t dec_quote(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec,
     return SV_OK;
 }
 
+/* The record's book table "books": its distinct book ids, before the markets naming them by
+ * entry. Each is looked up in the state's book table once. */
+static sv_err_t dec_books(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec)
+{
+    char id[WIRE_ID_MAX + 1];
+    size_t cnt = 0, len = 0;
+
+    TRY(rd_arr(d, "books", 0, SNAP_BOOKS_TAB, &cnt));
+    for (size_t i = 0; i < cnt; i++) {
+        push(d, "books", (long)i);
+        TRY(rd_strn(d, "", 1, WIRE_ID_MAX, id, &len));
+        for (size_t k = 0; k < i; k++)
+            if (rec->book[k].len == len && memcmp(rec->book[k].id, id, len) == 0)
+                return bad(d, "", "repeated book %s", id);
+        rec->book[i].id = d->r.p - len; /* the string's bytes end where the reader is */
+        rec->book[i].len = len;
+        rec->book[i].ix = eng_state_book_find(st, id);
+        rec->book_fresh += rec->book[i].ix < 0;
+        pop(d);
+    }
+    rec->book_cnt = rec->book_named = cnt;
+    return SV_OK;
+}
+
+/* Whether float64 bits u are a finite value (its exponent bits are not all set). */
+#define F64_FINITE(u) (((u) & SNAP_F64_EXP) != SNAP_F64_EXP)
+
+/* Quote i of a "q" bin at p (its n outcomes there) failed the checks: name the first bad field
+ * (cold: only a malformed record comes here). */
+static sv_err_t __attribute__((cold, noinline))
+quote_bin_bad(snap_dec_t *d, const snap_rec_t *rec, const uint8_t *p, size_t i, uint64_t books)
+{
+    static const char *const keys[7] = {"ts", "line", "move_ts", "ref_q", "anchor_ts",
+                                        "anchor_q", "anchor_line"};
+    size_t n;
+    push(d, "q", (long)i);
+    for (size_t j = 0; j < 7; j++) {
+        uint64_t u = le64_get(p + 8 * j);
+        bool is_ts = j == 0 || j == 2 || j == 4; /* an event time; else a float64 */
+        if (is_ts && u > (uint64_t)WIRE_TS_MAX)
+            return bad(d, keys[j], "out of range 0..%lld", (long long)WIRE_TS_MAX);
+        if (!is_ts && !F64_FINITE(u))
+            return bad(d, keys[j], "must be finite");
+    }
+    if (p[56] >= rec->book_named)
+        return bad(d, "book", "no such entry of the record's books (%zu)", rec->book_named);
+    if (books & (1ull << p[56]))
+        return bad(d, "book", "repeated book (entry %u)", p[56]);
+    if (p[57] > 31)
+        return bad(d, "flags", "out of range 0..31");
+    if (p[58] > 1 && p[58] != 0xff)
+        return bad(d, "move_dir", "out of range -1..1");
+    n = p[59];
+    p += SNAP_Q_HEAD;
+    for (size_t k = 0; k < n; k++, p += SNAP_Q_OUT) {
+        uint64_t dec = le64_get(p);
+        double x;
+        push(d, "out", (long)k);
+        memcpy(&x, &dec, sizeof(x));
+        if (!F64_FINITE(dec))
+            return bad(d, "dec", "must be finite");
+        if (!(x > 0.0))
+            return bad(d, "dec", "must be > 0");
+        if (!F64_FINITE(le64_get(p + 8)))
+            return bad(d, "p", "must be finite");
+        if (!F64_FINITE(le64_get(p + 16)))
+            return bad(d, "point", "must be finite");
+        if (p[28] >= ENG_OUTCOMES_MAX)
+            return bad(d, "name", "out of range 0..%d", ENG_OUTCOMES_MAX - 1);
+        if (p[29] > 1)
+            return bad(d, "has_point", "must be 0 or 1");
+        pop(d);
+    }
+    return bad(d, "", "invalid"); /* not reached: the caller saw a bad value */
+}
+
+/* A market's quotes "q" as one bin (pk_quotes_bin()), len bytes at p, into m->in: every value
+ * range- and finite-checked, the book an entry of the record's "books". */
+static sv_err_t dec_quotes_bin(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec,
+                               snap_mkt_t *m, const uint8_t *p, size_t len)
+{
+    const uint8_t *end = p + len;
+    size_t max = (size_t)eng_state_conf(st)->max_books, i = 0;
+    uint64_t books = 0; /* the record's book table entries the market's quotes named so far */
+
+    for (; p < end; i++) {
+        eng_quote_t *bq = &m->in.quotes[i];
+        uint64_t ts, line, mts, ref_q, ats, aq, al;
+        size_t n, b;
+        bool oops;
+        if (i == max)
+            return bad(d, "q", "more than max_books (%zu) quotes", max);
+        if ((size_t)(end - p) < SNAP_Q_HEAD || p[59] > ENG_OUTCOMES_MAX ||
+            (size_t)(end - p) - SNAP_Q_HEAD < (size_t)p[59] * SNAP_Q_OUT) {
+            if ((size_t)(end - p) >= SNAP_Q_HEAD && p[59] > ENG_OUTCOMES_MAX) {
+                push(d, "q", (long)i);
+                return bad(d, "n", "out of range 0..%d", ENG_OUTCOMES_MAX);
+            }
+            return bad(d, "q", "must be whole quotes of %d bytes and %d per outcome (%zu bytes "
+                       "left at quote %zu)", SNAP_Q_HEAD, SNAP_Q_OUT, (size_t)(end - p), i);
+        }
+        ts = le64_get(p), line = le64_get(p + 8), mts = le64_get(p + 16);
+        ref_q = le64_get(p + 24), ats = le64_get(p + 32), aq = le64_get(p + 40);
+        al = le64_get(p + 48);
+        b = p[56], n = p[59];
+        /* every check of the fixed part at once */
+        /* the entries past n are not state: zero, as the arrays leave them (the whole array
+         * at once: a constant size is a few wide stores) */
+        memset(bq->out, 0, sizeof(bq->out));
+        oops = (ts > (uint64_t)WIRE_TS_MAX) | (mts > (uint64_t)WIRE_TS_MAX) |
+               (ats > (uint64_t)WIRE_TS_MAX) | !F64_FINITE(line) | !F64_FINITE(ref_q) |
+               !F64_FINITE(aq) | !F64_FINITE(al) | (b >= rec->book_named) |
+               (b < 64 && (books >> b) & 1) | (p[57] > 31) | (p[58] > 1 && p[58] != 0xff);
+        for (size_t k = 0; k < n; k++) {
+            const uint8_t *o = p + SNAP_Q_HEAD + k * SNAP_Q_OUT;
+            eng_out_t *out = &bq->out[k];
+            uint64_t dec = le64_get(o), pp = le64_get(o + 8), pt = le64_get(o + 16);
+            memcpy(&out->dec, &dec, sizeof(dec));
+            memcpy(&out->p, &pp, sizeof(pp));
+            memcpy(&out->point, &pt, sizeof(pt));
+            out->american = (int)(int32_t)le32_get(o + 24);
+            out->name = o[28];
+            out->has_point = o[29] != 0;
+            oops |= !F64_FINITE(dec) | !(out->dec > 0.0) | !F64_FINITE(pp) | !F64_FINITE(pt) |
+                    (o[28] >= ENG_OUTCOMES_MAX) | (o[29] > 1);
+        }
+        if (oops)
+            return quote_bin_bad(d, rec, p, i, books);
+        books |= 1ull << b;
+
+        bq->ts = (int64_t)ts;
+        memcpy(&bq->line, &line, sizeof(line));
+        bq->move_ts = (int64_t)mts;
+        bq->book = 0;
+        bq->n = (uint8_t)n;
+        bq->move_dir = (int8_t)p[58];
+        bq->has_line = (p[57] & SQ_HAS_LINE) != 0;
+        bq->has_ref = (p[57] & SQ_HAS_REF) != 0;
+        bq->devig_ok = (p[57] & SQ_DEVIG_OK) != 0;
+        bq->anchor_set = (p[57] & SQ_ANCHOR_SET) != 0;
+        bq->anchor_has_line = (p[57] & SQ_ANCHOR_HAS_LINE) != 0;
+        memcpy(&bq->ref_q, &ref_q, sizeof(ref_q));
+        bq->anchor_ts = (int64_t)ats;
+        memcpy(&bq->anchor_q, &aq, sizeof(aq));
+        memcpy(&bq->anchor_line, &al, sizeof(al));
+        m->bid[i] = (uint8_t)b;
+        m->in.book_ix[i] = rec->book[b].ix;
+        memcpy(m->in.books[i], rec->book[b].id, rec->book[b].len);
+        m->in.books[i][rec->book[b].len] = '\0';
+        p += SNAP_Q_HEAD + n * SNAP_Q_OUT;
+    }
+    m->in.quote_cnt = (uint8_t)i;
+    return SV_OK;
+}
+
 /* An LSTM vector (h or c) of at most ENG_LSTM_HID_MAX float32, finite, into x (*n of them):
  * one bin of 4 little-endian bytes each, or the array of floats records were first written with. */
 static sv_err_t dec_f32s(snap_dec_t *d, const char *key, float *x, size_t *n)
@@ -1043,6 +1308,7 @@ static sv_err_t dec_hist(snap_dec_t *d, snap_rec_t *rec, snap_mkt_t *m)
             eng_hist_t *h = &m->hist[i];
             uint64_t ts = le64_get(p), pf = le64_get(p + 8), pt = le64_get(p + 16);
             const char *key = NULL, *why = NULL;
+            __builtin_prefetch(p + 16 * SNAP_HIST_REC); /* the record ahead: read once, cold */
             h->ts = (int64_t)ts;
             memcpy(&h->p_first, &pf, sizeof(pf));
             memcpy(&h->point, &pt, sizeof(pt));
@@ -1132,8 +1398,18 @@ static sv_err_t dec_market(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
             break;
         case 5: TRY(rd_i64(d, "ts", 0, WIRE_TS_MAX, &m->in.ts)); break;
         case 6: TRY(rd_u64(d, "upd", &m->in.updates)); break;
-        case 7:
-            TRY(rd_arr(d, "q", 0, ENG_BOOKS_MAX, &cnt));
+        case 7: {
+            wire_mp_val_t v;
+            TRY(rd(d, "q", &v));
+            if (v.kind == WIRE_MP_BIN) {
+                TRY(dec_quotes_bin(d, st, rec, m, v.ptr, v.len));
+                break;
+            }
+            if (v.kind != WIRE_MP_ARRAY)
+                return bad(d, "q", "must be a bin or an array");
+            if (v.len > ENG_BOOKS_MAX)
+                return bad(d, "q", "more than %d entries (%u)", ENG_BOOKS_MAX, v.len);
+            cnt = v.len;
             if (cnt > (size_t)eng_state_conf(st)->max_books)
                 return bad(d, "q", "more than max_books (%d) quotes",
                            eng_state_conf(st)->max_books);
@@ -1144,6 +1420,7 @@ static sv_err_t dec_market(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
             }
             m->in.quote_cnt = (uint8_t)cnt;
             break;
+        }
         case 8: TRY(dec_hist(d, rec, m)); break;
         case 9:
             TRY(rd_arr(d, "close", ENG_OUTCOMES_MAX, 0, &cnt));
@@ -1190,12 +1467,47 @@ static void rec_release(snap_rec_t *rec)
     free(rec->g.injuries);
 }
 
+/* Prefetching what applying a record overwrites. A state of many games does not fit the
+ * caches: each market a record names is some 70 cache lines (its header and names, its quotes,
+ * its history ring) the apply would otherwise wait on one after the other. They are requested
+ * while the record is still decoding: the headers of the game's markets when the event_id is
+ * known, market i's quotes and history (whose addresses are in its header) when the record's
+ * market i starts (records name a game's markets in the game's order, so it is most likely the
+ * same one; a wrong guess costs bandwidth only). Always inlined: gcc drops calls of a function
+ * of prefetches alone. */
+#define SNAP_PF_MARKETS 8 /* markets of a game prefetched */
+#ifndef SNAP_PF
+#define SNAP_PF 1
+#endif
+
+static inline __attribute__((always_inline)) void pf_headers(const eng_state_t *st,
+                                                             const eng_game_t *g)
+{
+    for (size_t i = 0; i < g->market_cnt && i < SNAP_PF_MARKETS; i++) {
+        const char *p = (const char *)eng_state_game_market(st, g, i);
+        /* the key, counts, derived fields and the first line of the names (name_buf's other
+         * lines are rewritten only when the names change) */
+        for (size_t off = 0; off < offsetof(eng_market_t, name_buf) + 64; off += 64)
+            __builtin_prefetch(p + off, 1);
+    }
+}
+
+static inline __attribute__((always_inline)) void pf_body(const eng_market_t *mk)
+{
+    const char *q = (const char *)mk->quotes, *h = (const char *)mk->hist;
+    size_t nq = (size_t)mk->quote_cnt * sizeof(eng_quote_t), nh = mk->hist_cnt * sizeof(eng_hist_t);
+    for (size_t off = 0; off < nq; off += 64)
+        __builtin_prefetch(q + off, 1);
+    for (size_t off = 0; off < nh; off += 64)
+        __builtin_prefetch(h + off, 1);
+}
+
 static sv_err_t dec_record(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec)
 {
-    static const snap_key_t keys[] = {SNAP_KEY("v"), SNAP_KEY("event_id"), SNAP_KEY("at"),
-                                       SNAP_KEY("g"), SNAP_KEY("m"), SNAP_KEY("ai_model"),
-                                       SNAP_KEY("elo"), SNAP_KEY("fin")};
-    enum { K_MODEL = 1u << 5, K_ELO = 1u << 6, K_FIN = 1u << 7 };
+    static const snap_key_t keys[] = {SNAP_KEY("v"),     SNAP_KEY("event_id"), SNAP_KEY("at"),
+                                       SNAP_KEY("g"),     SNAP_KEY("books"),    SNAP_KEY("m"),
+                                       SNAP_KEY("ai_model"), SNAP_KEY("elo"),   SNAP_KEY("fin")};
+    enum { K_BOOKS = 1u << 4, K_M = 1u << 5, K_MODEL = 1u << 6, K_ELO = 1u << 7, K_FIN = 1u << 8 };
     char event_id[WIRE_ID_MAX + 1];
     size_t n = 0, cnt = 0;
     uint32_t seen = 0;
@@ -1207,10 +1519,19 @@ static sv_err_t dec_record(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
         TRY(rd_key(d, keys, SV_ARRAY_SIZE(keys), &seen, &w));
         switch (w) {
         case 0: TRY(rd_i64(d, "v", SNAP_VERSION, SNAP_VERSION, &x)); break;
-        case 1: TRY(rd_str(d, "event_id", 1, WIRE_ID_MAX, event_id)); break;
+        case 1:
+            TRY(rd_str(d, "event_id", 1, WIRE_ID_MAX, event_id));
+            if (SNAP_PF && (rec->pf = eng_state_game(st, event_id)))
+                pf_headers(st, rec->pf);
+            break;
         case 2: TRY(dec_at(d, &rec->at)); break;
         case 3: TRY(dec_game(d, &rec->g)); break;
-        case 4: {
+        case 4:
+            if (seen & K_M)
+                return bad(d, "books", "must come before m");
+            TRY(dec_books(d, st, rec));
+            break;
+        case 5: {
             size_t sz;
             TRY(rd_arr(d, "m", 0, SNAP_MARKETS_MAX, &cnt));
             sz = (cnt * sizeof(*rec->m) + 63) & ~(size_t)63;
@@ -1223,7 +1544,10 @@ static sv_err_t dec_record(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
                 /* only the header is zeroed: quotes and books are written as read */
                 memset(&m->in.market, 0, sizeof(*m) - offsetof(snap_mkt_t, in.market));
                 rec->m_cnt = i + 1;
+                if (rec->pf && i < rec->pf->market_cnt)
+                    pf_body(eng_state_game_market(st, rec->pf, i));
                 push(d, "m", (long)i);
+                m->in.hint = i;
                 TRY(dec_market(d, st, rec, m));
                 for (size_t j = 0; j < i; j++)
                     if (strcmp(rec->m[j].in.market, m->in.market) == 0 &&
@@ -1234,8 +1558,8 @@ static sv_err_t dec_record(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
             }
             break;
         }
-        case 5: TRY(rd_str(d, "ai_model", 1, sizeof(rec->model) - 1, rec->model)); break;
-        case 6:
+        case 6: TRY(rd_str(d, "ai_model", 1, sizeof(rec->model) - 1, rec->model)); break;
+        case 7:
             TRY(rd_arr(d, "elo", 0, 2, &cnt));
             for (size_t i = 0; i < cnt; i++) {
                 size_t three;
@@ -1248,13 +1572,13 @@ static sv_err_t dec_record(snap_dec_t *d, const eng_state_t *st, snap_rec_t *rec
             }
             rec->elo_cnt = cnt;
             break;
-        case 7: TRY(rd_bool(d, "fin", &rec->fin)); break;
+        case 8: TRY(rd_bool(d, "fin", &rec->fin)); break;
         default: break;
         }
     }
     if (d->r.p != d->r.end)
         return bad(d, "", "trailing bytes after the record");
-    TRY(need_keys(d, keys, SV_ARRAY_SIZE(keys), seen, K_MODEL | K_ELO | K_FIN));
+    TRY(need_keys(d, keys, SV_ARRAY_SIZE(keys), seen, K_BOOKS | K_MODEL | K_ELO | K_FIN));
     memcpy(rec->g.event_id, event_id, sizeof(event_id));
     for (size_t i = 0; i < rec->elo_cnt; i++) {
         push(d, "elo", (long)i);

@@ -1,10 +1,12 @@
 /*
- * 0337–0342: state records (engine/snap.h): a game's record restored into a fresh state encodes
- * to the same bytes and gives markets with the same derived fields; the restored state scores
- * further odds exactly as the original; the LSTM state and Elo ratings come back bit for bit;
+ * 0337–0342, 0346: state records (engine/snap.h): a game's record restored into a fresh state
+ * encodes to the same bytes and gives markets with the same derived fields; the restored state
+ * scores further odds exactly as the original; the LSTM state and Elo ratings come back bit for bit;
  * malformed records (every truncation, hand-made bad fields) are refused naming the field and
- * change nothing; the line history and LSTM vectors are bins, and the array forms records were
- * first written with still restore to the same state.
+ * change nothing; a market's quotes, the line history and LSTM vectors are bins (the quotes'
+ * books entries of the record's "books"), and the array forms records were first written with
+ * still restore to the same state; a game with more books than a record's table keeps the quote
+ * arrays for the markets past it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -645,16 +647,12 @@ int test_0341_snap_malformed(void)
         T_ASSERT_CONTAINS(err.reason, "0..32 bytes");
     }
     {
-        /* the first quote's line: [book, ts, line, ...] after "q" and two array headers */
-        static const uint8_t nan[9] = {0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0};
-        size_t p;
+        /* the first quote's line: bytes 8..15 of the "q" bin (3 quotes of 2 outcomes: bin16) */
+        static const uint8_t nan[8] = {0, 0, 0, 0, 0, 0, 0xf8, 0x7f}; /* little-endian NaN */
         T_ASSERT((off = key_at(&rec, "q")) > 0);
-        p = off + 2; /* the quote array: fixarray of quotes, fixarray 11 */
-        T_ASSERT((uint8_t)rec.data[off + 1] == 0x9b);
-        p += 1 + ((uint8_t)rec.data[p] & 0x1f); /* the book */
-        p += (uint8_t)rec.data[p] == 0xcf || (uint8_t)rec.data[p] == 0xd3 ? 9 : 1; /* ts */
-        T_ASSERT((uint8_t)rec.data[p] == 0xcb);
-        T_ASSERT_INT(restore_patched(b, &rec, p, 9, nan, sizeof(nan), &err), ==, SV_ERR_INVALID);
+        T_ASSERT((uint8_t)rec.data[off] == 0xc5);
+        T_ASSERT_INT(restore_patched(b, &rec, off + 3 + 8, 8, nan, sizeof(nan), &err), ==,
+                     SV_ERR_INVALID);
         T_ASSERT_STR(err.field, "m[0].q[0].line");
         T_ASSERT_CONTAINS(err.reason, "finite");
     }
@@ -779,26 +777,98 @@ static bool f32s_to_array(wire_mp_reader_t *r, msgpack_packer *pk)
     return true;
 }
 
-/* The record in sb rewritten into out (fresh) in the first layout: each market's "h" an array of
- * [ts, p_first, point, has_point] arrays, each model slot's h and c arrays of float32. */
+static uint64_t le64(const uint8_t *p)
+{
+    uint64_t u;
+    memcpy(&u, p, 8); /* little-endian host */
+    return u;
+}
+
+static double le_dbl(const uint8_t *p)
+{
+    double x;
+    memcpy(&x, p, 8); /* little-endian host */
+    return x;
+}
+
+/* A "q" bin (the quotes of a market) at r written to pk as the array of 11-entry arrays it
+ * replaced, each book as its id from the record's books (cnt of them). */
+static bool quotes_to_array(wire_mp_reader_t *r, msgpack_packer *pk, const wire_mp_val_t *books,
+                            size_t cnt)
+{
+    wire_mp_val_t v;
+    const uint8_t *p, *end;
+    size_t n = 0;
+    if (wire_mp_next(r, &v) || v.kind != WIRE_MP_BIN)
+        return false;
+    for (p = v.ptr, end = p + v.len; p < end; p += 60 + 30 * p[59])
+        n++;
+    msgpack_pack_array(pk, n);
+    for (p = v.ptr; p < end; p += 60 + 30 * p[59]) {
+        if (p[56] >= cnt)
+            return false;
+        msgpack_pack_array(pk, 11);
+        msgpack_pack_str(pk, books[p[56]].len);
+        msgpack_pack_str_body(pk, books[p[56]].ptr, books[p[56]].len);
+        msgpack_pack_int64(pk, (int64_t)le64(p));
+        msgpack_pack_double(pk, le_dbl(p + 8));
+        msgpack_pack_int64(pk, (int64_t)le64(p + 16));
+        msgpack_pack_int8(pk, (int8_t)p[58]);
+        msgpack_pack_uint8(pk, p[57]);
+        msgpack_pack_array(pk, p[59]);
+        for (size_t k = 0; k < p[59]; k++) {
+            const uint8_t *o = p + 60 + 30 * k;
+            int32_t am;
+            memcpy(&am, o + 24, 4);
+            msgpack_pack_array(pk, 6);
+            msgpack_pack_double(pk, le_dbl(o));
+            msgpack_pack_double(pk, le_dbl(o + 8));
+            msgpack_pack_double(pk, le_dbl(o + 16));
+            msgpack_pack_int32(pk, am);
+            msgpack_pack_uint8(pk, o[28]);
+            if (o[29])
+                msgpack_pack_true(pk);
+            else
+                msgpack_pack_false(pk);
+        }
+        msgpack_pack_double(pk, le_dbl(p + 24));
+        msgpack_pack_int64(pk, (int64_t)le64(p + 32));
+        msgpack_pack_double(pk, le_dbl(p + 40));
+        msgpack_pack_double(pk, le_dbl(p + 48));
+    }
+    return true;
+}
+
+/* The record in sb rewritten into out (fresh) in the first layout: no "books", each market's "q"
+ * an array of 11-entry arrays (the book by its id), "h" an array of [ts, p_first, point,
+ * has_point] arrays, each model slot's h and c arrays of float32. */
 static bool to_arrays(const msgpack_sbuffer *sb, msgpack_sbuffer *out)
 {
     wire_mp_reader_t r;
-    wire_mp_val_t v, key;
+    wire_mp_val_t v, key, books[64];
+    size_t book_cnt = 0;
     msgpack_packer pk;
     const uint8_t *p;
     msgpack_sbuffer_init(out);
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
     wire_mp_init(&r, sb->data, sb->size);
 #define RAW(from) msgpack_sbuffer_write(out, (const char *)(from), (size_t)(r.p - (from)))
-    p = r.p;
     if (wire_mp_next(&r, &v) || v.kind != WIRE_MP_MAP)
         return false;
-    RAW(p);
+    msgpack_pack_map(&pk, v.len - 1); /* without "books" */
     for (uint32_t i = 0, n = v.len; i < n; i++) {
         p = r.p;
         if (wire_mp_next(&r, &key))
             return false;
+        if (key.len == 5 && memcmp(key.ptr, "books", 5) == 0) {
+            wire_mp_val_t a;
+            if (wire_mp_next(&r, &a) || a.kind != WIRE_MP_ARRAY || a.len > 64)
+                return false;
+            for (book_cnt = 0; book_cnt < a.len; book_cnt++)
+                if (wire_mp_next(&r, &books[book_cnt]) || books[book_cnt].kind != WIRE_MP_STR)
+                    return false;
+            continue;
+        }
         RAW(p);
         if (key.len != 1 || key.ptr[0] != 'm') {
             if (!copy_val(&r, out))
@@ -820,7 +890,10 @@ static bool to_arrays(const msgpack_sbuffer *sb, msgpack_sbuffer *out)
                 if (wire_mp_next(&r, &key))
                     return false;
                 RAW(p);
-                if (key.len == 1 && key.ptr[0] == 'h') {
+                if (key.len == 1 && key.ptr[0] == 'q') {
+                    if (!quotes_to_array(&r, &pk, books, book_cnt))
+                        return false;
+                } else if (key.len == 1 && key.ptr[0] == 'h') {
                     wire_mp_val_t h;
                     if (wire_mp_next(&r, &h) || h.kind != WIRE_MP_BIN || h.len % 25)
                         return false;
@@ -869,7 +942,7 @@ static bool to_arrays(const msgpack_sbuffer *sb, msgpack_sbuffer *out)
     return r.p == r.end;
 }
 
-/* The bin forms: the history and the LSTM vectors are one bin each; a bin of the wrong length or
+/* The bin forms: the quotes, the history and the LSTM vectors are one bin each; a bin of the wrong length or
  * holding a NaN (or another bad value) is refused naming the field and changes nothing; a record
  * in the first layout (arrays) restores to the same state as its bin form. */
 int test_0342_snap_bin_forms(void);
@@ -921,11 +994,46 @@ int test_0342_snap_bin_forms(void)
     T_ASSERT_INT(len_h, ==, 2 + 8 * 4);
     T_ASSERT_INT(len_c, ==, 2 + 8 * 4);
 
+    /* "q" a bin of 60 bytes per quote and 30 per outcome, each book an entry of "books" */
+    {
+        const eng_market_t *mk = eng_state_game_market(a, eng_state_game(a, "g1"), 0);
+        const eng_quote_t *q0 = &mk->quotes[0], *q1 = &mk->quotes[1];
+        size_t want = 0, boff, blen;
+        int64_t ts;
+        double dec;
+        for (size_t i = 0; i < mk->quote_cnt; i++)
+            want += 60 + 30 * (size_t)mk->quotes[i].n;
+        T_ASSERT(mk->quote_cnt == 8 && q0->n == 2);
+        T_ASSERT((off = mkt_val(&rec, 0, "q", &len)) > 0);
+        T_ASSERT_INT((uint8_t)rec.data[off], ==, 0xc5);
+        T_ASSERT_INT(len, ==, 3 + want);
+        T_ASSERT_INT(((uint8_t)rec.data[off + 1] << 8 | (uint8_t)rec.data[off + 2]), ==, want);
+        memcpy(&ts, rec.data + off + 3, 8); /* little-endian host */
+        T_ASSERT_INT(ts, ==, q0->ts);
+        T_ASSERT_INT((uint8_t)rec.data[off + 3 + 56], ==, 0); /* the first book of "books" */
+        T_ASSERT_INT((uint8_t)rec.data[off + 3 + 59], ==, 2);
+        memcpy(&dec, rec.data + off + 3 + 60 + 30, 8); /* out[1].dec */
+        T_ASSERT(memcmp(&dec, &q0->out[1].dec, 8) == 0);
+        T_ASSERT_INT((uint8_t)rec.data[off + 3 + 60 + 30 + 28], ==, q0->out[1].name);
+        T_ASSERT_INT((uint8_t)rec.data[off + 3 + 60 + 60 + 56], ==, 1);
+        T_ASSERT(q1->book != q0->book);
+        T_ASSERT((boff = key_at(&rec, "books")) > 0);
+        T_ASSERT_INT((uint8_t)rec.data[boff], ==, 0x98); /* the 8 books */
+        blen = strlen(eng_state_book_name(a, q0->book));
+        T_ASSERT_INT((uint8_t)rec.data[boff + 1], ==, 0xa0 | blen);
+        T_ASSERT(memcmp(rec.data + boff + 2, eng_state_book_name(a, q0->book), blen) == 0);
+        T_ASSERT((boff = key_at(&rec, "m")) > key_at(&rec, "books"));
+    }
+
     /* the array form of the same record restores to the same state */
     T_ASSERT(to_arrays(&rec, &old));
     T_ASSERT(old.size > rec.size);
+    T_ASSERT(key_at(&old, "books") == 0);
     T_ASSERT((off = mkt_val(&old, 0, "h", &len)) > 0);
     T_ASSERT_INT((uint8_t)old.data[off], ==, 0xdc); /* array16 of 64 */
+    T_ASSERT((off = mkt_val(&old, 0, "q", &len)) > 0);
+    T_ASSERT_INT((uint8_t)old.data[off], ==, 0x98); /* fixarray of 8 quotes */
+    T_ASSERT_INT((uint8_t)old.data[off + 1], ==, 0x9b); /* of 11 entries */
     T_ASSERT_INT(eng_snap_restore(b, ai_b, rec.data, rec.size, NULL, NULL, &err), ==, SV_OK);
     T_ASSERT_INT(eng_snap_restore(c, ai_c, old.data, old.size, NULL, NULL, &err), ==, SV_OK);
     msgpack_sbuffer_destroy(&rb);
@@ -996,6 +1104,91 @@ int test_0342_snap_bin_forms(void)
         T_ASSERT_STR(err.field, "m[0].ai[0].h");
         T_ASSERT_CONTAINS(err.reason, "at most 64");
     }
+    /* bad "q" bins: wrong length, bad values, a book past the record's table */
+    T_ASSERT((off = mkt_val(&rec, 0, "q", &len)) > 0);
+    {
+        uint8_t cut[2 + 200] = {0xc4, 200}; /* quote 0 whole (120), quote 1 cut at 80 */
+        static const uint8_t nan64[8] = {0, 0, 0, 0, 0, 0, 0xf8, 0x7f};
+        static const uint8_t inf64[8] = {0, 0, 0, 0, 0, 0, 0xf0, 0x7f};
+        static const uint8_t neg[8] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+        size_t q = off + 3; /* the bin's bytes */
+        memcpy(cut + 2, rec.data + q, 200);
+        T_ASSERT_INT(restore_patched(b, &rec, off, len, cut, sizeof(cut), &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q");
+        T_ASSERT_CONTAINS(err.reason, "whole quotes");
+        T_ASSERT_CONTAINS(err.reason, "80 bytes left at quote 1");
+        cut[1] = 59; /* less than one quote's fixed part */
+        T_ASSERT_INT(restore_patched(b, &rec, off, len, cut, 2 + 59, &err), ==, SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q");
+        T_ASSERT_CONTAINS(err.reason, "whole quotes");
+        /* a NaN decimal price of quote 1's second outcome */
+        T_ASSERT_INT(restore_patched(b, &rec, q + 120 + 60 + 30, 8, nan64, 8, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[1].out[1].dec");
+        T_ASSERT_CONTAINS(err.reason, "finite");
+        /* an infinite anchor line of quote 2 */
+        T_ASSERT_INT(restore_patched(b, &rec, q + 240 + 48, 8, inf64, 8, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[2].anchor_line");
+        T_ASSERT_CONTAINS(err.reason, "finite");
+        /* a negative event time */
+        T_ASSERT_INT(restore_patched(b, &rec, q + 16, 8, neg, 8, &err), ==, SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].move_ts");
+        T_ASSERT_CONTAINS(err.reason, "out of range");
+        /* a zero price */
+        T_ASSERT_INT(restore_patched(b, &rec, q + 60, 8, "\0\0\0\0\0\0\0\0", 8, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].out[0].dec");
+        T_ASSERT_CONTAINS(err.reason, "> 0");
+        /* out-of-range bytes: flags, move_dir, n, name, has_point */
+        T_ASSERT_INT(restore_patched(b, &rec, q + 57, 1, "\x20", 1, &err), ==, SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].flags");
+        T_ASSERT_INT(restore_patched(b, &rec, q + 58, 1, "\x02", 1, &err), ==, SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].move_dir");
+        T_ASSERT_INT(restore_patched(b, &rec, q + 59, 1, "\x05", 1, &err), ==, SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].n");
+        T_ASSERT_INT(restore_patched(b, &rec, q + 60 + 28, 1, "\x04", 1, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].out[0].name");
+        T_ASSERT_INT(restore_patched(b, &rec, q + 60 + 29, 1, "\x02", 1, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].out[0].has_point");
+        /* a name index the market has no name for (2 names) */
+        T_ASSERT_INT(restore_patched(b, &rec, q + 60 + 28, 1, "\x03", 1, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[0].out[0].name");
+        T_ASSERT_CONTAINS(err.reason, "no such name");
+        /* a book past the record's 8 books, and a book twice in one market */
+        T_ASSERT_INT(restore_patched(b, &rec, q + 120 + 56, 1, "\x08", 1, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[1].book");
+        T_ASSERT_CONTAINS(err.reason, "no such entry");
+        T_ASSERT_INT(restore_patched(b, &rec, q + 120 + 56, 1, "\x00", 1, &err), ==,
+                     SV_ERR_INVALID);
+        T_ASSERT_STR(err.field, "m[0].q[1].book");
+        T_ASSERT_CONTAINS(err.reason, "repeated");
+    }
+    /* "books" after "m": refused (the quotes name entries of the table they come before) */
+    {
+        size_t bk = key_at(&rec, "books") - 6, mk = key_at(&rec, "m") - 2, bl = mk - bk;
+        uint8_t *sw = malloc(rec.size);
+        T_ASSERT(sw != NULL);
+        memcpy(sw, rec.data, rec.size);
+        T_ASSERT((uint8_t)rec.data[bk] == 0xa5 && (uint8_t)rec.data[mk] == 0xa1);
+        /* the "m" entry runs up to "ai_model" (the record has a model) */
+        {
+            size_t mend = key_at(&rec, "ai_model") - 9;
+            memcpy(sw + bk, rec.data + mk, mend - mk);
+            memcpy(sw + bk + (mend - mk), rec.data + bk, bl);
+        }
+        T_ASSERT_INT(eng_snap_restore(b, ai_b, sw, rec.size, NULL, NULL, &err), ==,
+                     SV_ERR_INVALID);
+        /* the first quote names an entry of a table not read yet */
+        T_ASSERT_STR(err.field, "m[0].q[0].book");
+        T_ASSERT_CONTAINS(err.reason, "no such entry of the record's books (0)");
+        free(sw);
+    }
     msgpack_sbuffer_destroy(&after);
     T_ASSERT_INT(encode_all(b, ai_b, &after), ==, SV_OK);
     T_ASSERT(after.size == before.size && memcmp(after.data, before.data, before.size) == 0);
@@ -1014,5 +1207,64 @@ end:
     eng_ai_free(ai_c);
     if (path)
         model_rm(path);
+    return t_rc_;
+}
+
+/* A game whose quotes name more books than a record's book table holds (64): the markets with a
+ * book past it keep the first layout's quote arrays, the others are bins; the record restores to
+ * the same state, and encodes to the same bytes again. */
+int test_0346_snap_many_books(void);
+int test_0346_snap_many_books(void)
+{
+    eng_state_t *a = state_new(), *b = state_new();
+    msgpack_sbuffer rec, again;
+    wire_err_t err;
+    size_t off, len;
+    T_BEGIN;
+    msgpack_sbuffer_init(&rec);
+    msgpack_sbuffer_init(&again);
+    T_ASSERT(a && b);
+    {
+        static wire_odds_t o;
+        uint64_t s = 5;
+        eng_market_t *mk;
+        /* market m quoted by books m*32 .. m*32+31: 96 distinct books */
+        for (int m = 0; m < 3; m++)
+            for (int k = 0; k < 32; k++) {
+                make_odds(&o, &s, TS + 1000 * (m * 32 + k), "gb", m, false);
+                snprintf(o.book, sizeof(o.book), "book%02d", m * 32 + k);
+                T_ASSERT_INT(eng_state_apply_odds(a, &o, &mk, NULL), ==, SV_OK);
+            }
+    }
+    msgpack_sbuffer_destroy(&rec);
+    T_ASSERT_INT(encode_game(a, NULL, "gb", &rec), ==, SV_OK);
+    T_ASSERT((off = key_at(&rec, "books")) > 0);
+    T_ASSERT_INT((uint8_t)rec.data[off], ==, 0xdc); /* array16 of 64 */
+    T_ASSERT_INT((uint8_t)rec.data[off + 2], ==, 64);
+    T_ASSERT((off = mkt_val(&rec, 0, "q", &len)) > 0);
+    T_ASSERT_INT((uint8_t)rec.data[off], ==, 0xc5); /* a bin */
+    T_ASSERT((off = mkt_val(&rec, 1, "q", &len)) > 0);
+    T_ASSERT_INT((uint8_t)rec.data[off], ==, 0xc5);
+    T_ASSERT((off = mkt_val(&rec, 2, "q", &len)) > 0);
+    T_ASSERT_INT((uint8_t)rec.data[off], ==, 0xdc); /* array16 of 32 quotes */
+    T_ASSERT_INT(eng_snap_restore(b, NULL, rec.data, rec.size, NULL, NULL, &err), ==, SV_OK);
+    msgpack_sbuffer_destroy(&again);
+    T_ASSERT_INT(encode_game(b, NULL, "gb", &again), ==, SV_OK);
+    T_ASSERT(again.size == rec.size && memcmp(again.data, rec.data, rec.size) == 0);
+    for (size_t i = 0; i < eng_state_market_cnt(a); i++) {
+        const eng_market_t *x = eng_state_market_at(a, i);
+        const eng_market_t *y = eng_state_market(b, x->event_id, x->market, x->player);
+        T_ASSERT(y && y->quote_cnt == 32 && derived_eq(a, x, b, y));
+    }
+    /* restored again over itself: the same */
+    T_ASSERT_INT(eng_snap_restore(b, NULL, rec.data, rec.size, NULL, NULL, &err), ==, SV_OK);
+    msgpack_sbuffer_destroy(&again);
+    T_ASSERT_INT(encode_game(b, NULL, "gb", &again), ==, SV_OK);
+    T_ASSERT(again.size == rec.size && memcmp(again.data, rec.data, rec.size) == 0);
+end:
+    msgpack_sbuffer_destroy(&rec);
+    msgpack_sbuffer_destroy(&again);
+    eng_state_free(a);
+    eng_state_free(b);
     return t_rc_;
 }

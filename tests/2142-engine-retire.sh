@@ -82,8 +82,9 @@ for k in g1:tombstone g2:record g3:record g4:record; do
     assert_eq "last message of t2142|${k%%:*} on the changelog" "${k#*:}" \
         "$(awk -F'\t' -v k="t2142|${k%%:*}" '$1 == k {v = $2} END {print v}' "$TMP/state.tsv")"
 done
-assert_eq "records of g1 before its tombstone" 1 \
-    "$(awk -F'\t' '$1 == "t2142|g1" && $2 == "record"' "$TMP/state.tsv" | grep -c . || true)"
+# (one per flush that found g1 changed: its game event, its quote, its final, maybe apart)
+n=$(awk -F'\t' '$1 == "t2142|g1" && $2 == "record"' "$TMP/state.tsv" | grep -c . || true)
+[ "$n" -ge 1 ] && [ "$n" -le 3 ] || fail "records of g1 before its tombstone: expected 1 to 3, got $n"
 
 # a new engine restores g2, g3, g4 (g1's record is followed by its tombstone: not restored)
 bg engine 2>"$TMP/b.log"; ENGINE=$BG_PID

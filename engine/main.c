@@ -412,6 +412,8 @@ static void eng_emit_scores(eng_t *e, const eng_market_t *mk)
     char key[WIRE_KEY_MAX];
     wire_err_t err;
 
+    if (!mk->event_id[0])
+        return; /* a retired market's entry (a walk over every market finds them) */
     for (size_t i = 0; i < mk->cand_cnt; i++) {
         bool scored;
         eng_market_score(e->state, mk, i, &e->score);

@@ -63,6 +63,15 @@ expect savant_inputs_retired_total 1 "g1's late quote passed by"
 assert_eq "stale inputs (the late quote)" 1 "$(metric savant_input_stale_total)"
 assert_eq "dead letters" 0 "$(metric savant_dead_letters_total)"
 assert_eq "games held after the late quote" 2 "$(metric savant_games_held)"
+# space weather re-scores every market held: g2 and g3 (two sides each), not g1's free entry
+n=$(metric savant_scores_total)
+printf '{"v":1,"ts":%s,"kind":"space_weather","kp":3}\n' $((T0 + 4 * H + 1500)) | cat_produce context
+expect savant_input_valid_total'{topic="context"}' 1 "space weather"
+assert_eq "scores of the space weather" $((n + 4)) "$(metric savant_scores_total)"
+assert_eq "g1's scores after the space weather" 2 "$(scores_of g1)"
+# (a retired market's entry once touched game index UINT32_MAX: gigabytes of flags)
+rss=$(awk '$1 == "VmRSS:" {print $2}' "/proc/$ENGINE/status")
+[ "$rss" -lt 1048576 ] || fail "engine RSS after the space weather: $rss kB"
 # a new game takes g1's place
 odds g4 $((T0 + 4 * H + 2000))
 expect savant_markets_held 3 "g4's market"

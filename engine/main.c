@@ -44,8 +44,8 @@
 #include "market.h"
 #include "migrate.h"
 #include "publish.h"
-#include "retire.h"
 #include "push.h"
+#include "retire.h"
 #include "signals.h"
 #include "store.h"
 #include "sv_util.h"
@@ -349,8 +349,6 @@ static void eng_on_signal_rev(void *arg, uint32_t slot, wire_signal_t *sig)
         eng_bets_history(e->bets, sig);
 }
 
-/* After an input of partition part: the rules re-decide the games it touched, and event time of
- * that partition moves on (signals.h: time passes per partition); then a flush is due. */
 /* Game g leaves every module (decision 0016), the state last (the others read its keys); with
  * remember (retired by time) a tombstone removes its changelog records and its inputs are passed
  * by for a while. */
@@ -375,6 +373,9 @@ static void eng_retire_game(eng_t *e, eng_game_t *g, bool remember)
     e->retired_cnt += remember;
 }
 
+/* After an input of partition part: the rules re-decide the games it touched, event time of
+ * that partition moves on (signals.h: time passes per partition) and the games due retire; then
+ * a flush is due. */
 static void eng_decide(eng_t *e, int32_t part, int64_t ts)
 {
     uint32_t gi;

@@ -20,7 +20,6 @@ typedef struct ret_due {
 typedef struct ret_mark {
     int64_t until;                   /* remembered while the partition clock is below */
     uint64_t hash;                   /* of event_id */
-    int32_t part;                    /* its partition */
     char event_id[WIRE_ID_MAX + 1];
 } ret_mark_t;
 
@@ -126,16 +125,20 @@ sv_err_t eng_retire_schedule(eng_retire_t *r, uint32_t gi, const char *event_id,
     return SV_OK;
 }
 
+/* Forget remembered retirement m: out of the index, its entry free. */
+static void mark_drop(eng_retire_t *r, uint32_t m)
+{
+    eng_htab_remove(&r->ix, r->marks[m].hash, m);
+    r->marks[m].event_id[0] = '\0';
+    r->free_marks[r->free_cnt++] = m; /* room: free_cap >= marks_cnt */
+}
+
 /* Forget the remembered retirements of partition p whose time is over. */
 static void marks_prune(eng_retire_t *r, ret_part_t *p)
 {
     const uint32_t *ix = p->marks.ent;
-    while (p->marks.head < p->marks.cnt && r->marks[ix[p->marks.head]].until <= p->clock) {
-        uint32_t m = ix[p->marks.head++];
-        eng_htab_remove(&r->ix, r->marks[m].hash, m);
-        r->marks[m].event_id[0] = '\0';
-        r->free_marks[r->free_cnt++] = m; /* room: free_cap >= marks_cnt */
-    }
+    while (p->marks.head < p->marks.cnt && r->marks[ix[p->marks.head]].until <= p->clock)
+        mark_drop(r, ix[p->marks.head++]);
 }
 
 bool eng_retire_next(eng_retire_t *r, int32_t part, uint32_t *gi, char *event_id)
@@ -185,7 +188,6 @@ sv_err_t eng_retire_mark(eng_retire_t *r, const char *event_id, int32_t part)
     else
         r->free_cnt--;
     mk->until = p->clock + r->after_ms;
-    mk->part = part;
     sv_strlcpy(mk->event_id, event_id, sizeof(mk->event_id));
     ((uint32_t *)p->marks.ent)[p->marks.cnt++] = m;
     return SV_OK;
@@ -213,12 +215,8 @@ void eng_retire_forget(eng_retire_t *r, const uint8_t *mask, size_t mask_len)
         const uint32_t *ix = p->marks.ent;
         if (!mask[i])
             continue;
-        for (size_t k = p->marks.head; k < p->marks.cnt; k++) {
-            uint32_t m = ix[k];
-            eng_htab_remove(&r->ix, r->marks[m].hash, m);
-            r->marks[m].event_id[0] = '\0';
-            r->free_marks[r->free_cnt++] = m;
-        }
+        for (size_t k = p->marks.head; k < p->marks.cnt; k++)
+            mark_drop(r, ix[k]);
         p->marks.head = p->marks.cnt = 0;
         p->due.head = p->due.cnt = 0;
         p->clock = 0;
